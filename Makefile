@@ -1,0 +1,91 @@
+# egov-operator
+
+include hack/versions.env
+
+IMG ?= egov-operator:dev
+BIN := $(CURDIR)/bin
+K8S_BIN := $(BIN)/k8s
+CONTROLLER_GEN := $(BIN)/controller-gen
+KUBECTL ?= $(K8S_BIN)/kubectl
+GO_TEST_FLAGS ?= -count=1
+
+# Use bash with strict options so a failing step in a pipe fails the target.
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+
+.PHONY: all
+all: build
+
+##@ General
+
+.PHONY: help
+help: ## Show the targets and what each does.
+	@awk 'BEGIN {FS = ":.*##"; printf "\nUsage:\n  make \033[36m<target>\033[0m\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: manifests
+manifests: controller-gen ## Generate the CRDs, the ClusterRole and docs/api.md from the Go markers.
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+	go run ./hack/apidocs
+
+.PHONY: generate
+generate: controller-gen ## Generate the ProvinceCode type from the province table, and deepcopy code.
+	go run ./hack/genprovinces
+	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./..."
+
+.PHONY: fmt
+fmt: ## Format the Go code.
+	go fmt ./...
+
+.PHONY: vet
+vet: ## Run go vet.
+	go vet ./...
+
+.PHONY: lint
+lint: ## Fail on unformatted code or go vet findings.
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	go vet ./...
+
+.PHONY: test
+test: manifests generate fmt vet envtest ## Run unit and integration tests (a real kube-apiserver and etcd).
+	KUBEBUILDER_ASSETS="$(K8S_BIN)" go test ./... $(GO_TEST_FLAGS) -coverprofile cover.out
+
+##@ Build
+
+.PHONY: build
+build: manifests generate fmt vet ## Build the manager binary.
+	go build -o $(BIN)/manager ./cmd/manager
+
+.PHONY: run
+run: manifests generate fmt vet ## Run the manager against the current kubeconfig's cluster.
+	go run ./cmd/manager
+
+.PHONY: docker-build
+docker-build: ## Build the manager image with a container engine (docker, podman or buildah).
+	$${CONTAINER_TOOL:-docker} build -t $(IMG) .
+
+##@ Deployment
+
+.PHONY: install
+install: manifests kubectl ## Install the CRDs into the current kubeconfig's cluster.
+	$(KUBECTL) apply --server-side -f config/crd/bases
+
+.PHONY: uninstall
+uninstall: kubectl ## Remove the CRDs (and every object of their kinds) from the cluster.
+	$(KUBECTL) delete --ignore-not-found -f config/crd/bases
+
+##@ Tools (built from the Go module proxy into bin/, versions in hack/versions.env)
+
+.PHONY: controller-gen
+controller-gen: ## Build controller-gen.
+	@hack/bootstrap.sh controller-gen
+
+.PHONY: envtest
+envtest: ## Build etcd and kube-apiserver for the integration tests.
+	@hack/bootstrap.sh envtest
+
+.PHONY: kubectl
+kubectl: ## Build kubectl.
+	@hack/bootstrap.sh kubectl

@@ -1,0 +1,143 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Labels and annotations the operator reads or writes.
+const (
+	// ProvinceLabel on a namespace assigns it to a province (set by central
+	// ops); on children it names the province they serve.
+	ProvinceLabel = "platform.egov.vn/province"
+	// EnvironmentLabel on children names the environment they serve.
+	EnvironmentLabel = "platform.egov.vn/environment"
+	// PausedAnnotation set to "true" stops every change to an object's children.
+	PausedAnnotation = "platform.egov.vn/paused"
+)
+
+// NationalPlatformName is the only name a NationalPlatform may have.
+const NationalPlatformName = "national"
+
+// Condition types shared by every kind (kstatus semantics).
+const (
+	// ConditionReady is True when everything the object asks for exists and works.
+	ConditionReady = "Ready"
+	// ConditionReconciling is True while the operator converges towards the spec.
+	ConditionReconciling = "Reconciling"
+	// ConditionStalled is True when the operator cannot go on until a user acts;
+	// its message says what to change.
+	ConditionStalled = "Stalled"
+	// ConditionPaused is True while the paused annotation holds every change back.
+	ConditionPaused = "Paused"
+)
+
+// LocalObjectReference names an object in the referrer's own namespace.
+type LocalObjectReference struct {
+	// name of the referenced object, in the same namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+}
+
+// SecretKeyReference names one key of a Secret in the referrer's own namespace.
+type SecretKeyReference struct {
+	// name of the Secret, in the same namespace.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+	// key within the Secret's data.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-._a-zA-Z0-9]+$')",message="key must consist of alphanumeric characters, '-', '_' or '.'"
+	Key string `json:"key"`
+}
+
+// IssuerReference names a cert-manager issuer.
+type IssuerReference struct {
+	// name of the issuer.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+	// kind of the issuer: ClusterIssuer, or Issuer for one in the same namespace.
+	// +optional
+	// +kubebuilder:default=ClusterIssuer
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self in ['ClusterIssuer', 'Issuer']",message="kind must be ClusterIssuer or Issuer"
+	Kind string `json:"kind,omitempty"`
+	// group of the issuer's API.
+	// +optional
+	// +kubebuilder:default=cert-manager.io
+	// +kubebuilder:validation:MaxLength=253
+	Group string `json:"group,omitempty"`
+}
+
+// PeerSelector selects pods, possibly in other namespaces, for network policies.
+type PeerSelector struct {
+	// namespaceSelector selects the namespaces the pods run in.
+	// +optional
+	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
+	// podSelector selects the pods within those namespaces.
+	// +optional
+	PodSelector *metav1.LabelSelector `json:"podSelector,omitempty"`
+}
+
+// OrganID is an agency identifier (mã định danh, QĐ 20/2020/QĐ-TTg) such as
+// 000.00.00.H26. Its letter-number part is opaque: it is not a province code.
+// +kubebuilder:validation:MaxLength=13
+// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9]{3}[.][0-9]{2}[.][0-9]{2}[.][A-Z][0-9]{2}$')",message="must be an agency identifier of the form NNN.NN.NN.XNN (QĐ 20/2020/QĐ-TTg), e.g. 000.00.00.H26"
+type OrganID string
+
+// DNSName is a lowercase fully qualified DNS name.
+// +kubebuilder:validation:MaxLength=253
+// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?([.][a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$')",message="must be a lowercase DNS name with at least two labels, e.g. dichvucong.hanoi.gov.vn"
+type DNSName string
+
+// HTTPSURL is an absolute https URL.
+// +kubebuilder:validation:MaxLength=2048
+// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() == 'https' && url(self).getHostname() != ”",message="must be an absolute https:// URL"
+type HTTPSURL string
+
+// CIDR is an IPv4 or IPv6 network in CIDR notation.
+// +kubebuilder:validation:MaxLength=49
+// +kubebuilder:validation:XValidation:rule="isCIDR(self)",message="must be a CIDR such as 10.0.0.0/8 or 2001:db8::/32"
+type CIDR string
+
+// ReleaseName holds the metadata.name of a PlatformRelease.
+// +kubebuilder:validation:MaxLength=63
+// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$')",message="must be the name of a PlatformRelease, e.g. egov-2026.11"
+type ReleaseName string
+
+// Replicas is a number of pods; without it the security level decides.
+// +kubebuilder:validation:Minimum=0
+// +kubebuilder:validation:Maximum=50
+type Replicas int32
+
+// CommonStatus holds what every kind reports.
+type CommonStatus struct {
+	// conditions: Ready, Reconciling and Stalled (kstatus), and detail
+	// conditions particular to the kind.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// observedGeneration is the generation of the spec the status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+}
+
+// ProvinceStatus holds what every namespaced kind reports about its province.
+type ProvinceStatus struct {
+	// province is the code of the province the object serves.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2
+	Province string `json:"province,omitempty"`
+	// release is the PlatformRelease the object runs.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Release string `json:"release,omitempty"`
+}

@@ -1,0 +1,190 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// NationalPlatformSpec describes the national systems every province connects to.
+type NationalPlatformSpec struct {
+	// publicServicePortal is the national public service portal (dichvucong.gov.vn)
+	// and its single sign-on.
+	// +required
+	PublicServicePortal PublicServicePortal `json:"publicServicePortal"`
+	// dataExchange is the national data exchange platform (NDXP).
+	// +required
+	DataExchange DataExchange `json:"dataExchange"`
+	// documentAxis is the national document exchange axis (edXML).
+	// +required
+	DocumentAxis DocumentAxis `json:"documentAxis"`
+	// postal is the public postal service (VNPost) that delivers dossier results.
+	// +optional
+	Postal *Postal `json:"postal,omitempty"`
+	// trust names the CA that signs every provincial SubCA and the roots that
+	// form the cross-certified trust bundle.
+	// +required
+	Trust Trust `json:"trust"`
+	// network says where the national systems, the ingress controller and DNS are,
+	// for the provinces' network policies.
+	// +optional
+	// +kubebuilder:default={}
+	Network NationalNetwork `json:"network,omitempty"`
+	// tenancy says how namespaces are assigned to provinces.
+	// +optional
+	// +kubebuilder:default={}
+	Tenancy Tenancy `json:"tenancy,omitempty"`
+	// defaultRelease is the PlatformRelease a province runs when neither its own
+	// pin nor a fleet rollout decides.
+	// +optional
+	DefaultRelease ReleaseName `json:"defaultRelease,omitempty"`
+}
+
+// PublicServicePortal is the national public service portal.
+type PublicServicePortal struct {
+	// url is the portal's public address.
+	// +required
+	URL HTTPSURL `json:"url"`
+	// syncURL is where one-stop-shop systems synchronise dossiers (DongBoHoSoMC).
+	// +required
+	SyncURL HTTPSURL `json:"syncURL"`
+	// ssoIssuerURL is the OIDC issuer of the national single sign-on (VNeID accounts).
+	// +required
+	SSOIssuerURL HTTPSURL `json:"ssoIssuerURL"`
+}
+
+// DataExchange is the national data exchange platform.
+type DataExchange struct {
+	// gatewayURL is the API gateway in front of the national databases.
+	// +required
+	GatewayURL HTTPSURL `json:"gatewayURL"`
+	// tokenURL issues OAuth2 client-credentials tokens for the gateway.
+	// +required
+	TokenURL HTTPSURL `json:"tokenURL"`
+}
+
+// DocumentAxis is the national document exchange axis.
+type DocumentAxis struct {
+	// url is the axis endpoint edXML packets are sent to and fetched from.
+	// +required
+	URL HTTPSURL `json:"url"`
+}
+
+// Postal is the public postal service's API.
+type Postal struct {
+	// url is the postal service's API endpoint.
+	// +required
+	URL HTTPSURL `json:"url"`
+	// egressCIDRs are the networks the postal API is reached at.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=32
+	EgressCIDRs []CIDR `json:"egressCIDRs,omitempty"`
+}
+
+// Trust holds the national certificate authority and the trusted roots.
+type Trust struct {
+	// caIssuerRef is the cert-manager ClusterIssuer that signs every provincial SubCA.
+	// +required
+	// +kubebuilder:validation:XValidation:rule="self.kind == 'ClusterIssuer'",message="caIssuerRef.kind must be ClusterIssuer: the national CA serves every province's namespace",fieldPath=".kind"
+	CAIssuerRef IssuerReference `json:"caIssuerRef"`
+	// trustedRoots are the root certificates of the specialised CA (Ban Cơ yếu
+	// Chính phủ) and of the public CAs; together they form the trust bundle every
+	// province mounts. Expired or non-CA certificates are reported and left out.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=32
+	TrustedRoots []TrustedRoot `json:"trustedRoots,omitempty"`
+}
+
+// TrustedRoot is one root certificate of the trust bundle.
+type TrustedRoot struct {
+	// name identifies the root, e.g. specialised-ca or a public CA's name.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Name string `json:"name"`
+	// pem is the PEM-encoded root certificate.
+	// +required
+	// +kubebuilder:validation:MaxLength=65536
+	// +kubebuilder:validation:XValidation:rule="self.contains('-----BEGIN CERTIFICATE-----')",message="pem must hold a PEM-encoded certificate (-----BEGIN CERTIFICATE-----)"
+	PEM string `json:"pem"`
+}
+
+// NationalNetwork locates the peers the provinces' network policies allow.
+type NationalNetwork struct {
+	// nationalEgressCIDRs are the networks of the national systems; province
+	// workloads may reach them on port 443.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=32
+	NationalEgressCIDRs []CIDR `json:"nationalEgressCIDRs,omitempty"`
+	// ingressControllerSelector selects the ingress controller's pods, the only
+	// ones allowed to reach the portals.
+	// +optional
+	// +kubebuilder:default={namespaceSelector: {matchLabels: {"kubernetes.io/metadata.name": "ingress-nginx"}}, podSelector: {matchLabels: {"app.kubernetes.io/name": "ingress-nginx"}}}
+	IngressControllerSelector PeerSelector `json:"ingressControllerSelector,omitempty"`
+	// dnsSelector selects the cluster DNS pods the workloads may query.
+	// +optional
+	// +kubebuilder:default={namespaceSelector: {matchLabels: {"kubernetes.io/metadata.name": "kube-system"}}, podSelector: {matchLabels: {"k8s-app": "kube-dns"}}}
+	DNSSelector PeerSelector `json:"dnsSelector,omitempty"`
+}
+
+// Tenancy says how namespaces are assigned to provinces.
+type Tenancy struct {
+	// requireNamespaceLabel, when true, serves a ProvincePortal only in a
+	// namespace central ops labelled platform.egov.vn/province: "<code>".
+	// +optional
+	// +kubebuilder:default=true
+	RequireNamespaceLabel *bool `json:"requireNamespaceLabel,omitempty"`
+}
+
+// FleetSummary counts the provinces of the fleet.
+type FleetSummary struct {
+	// total is the number of ProvincePortals in the cluster.
+	Total int32 `json:"total"`
+	// ready is the number of them that are Ready.
+	Ready int32 `json:"ready"`
+}
+
+// NationalPlatformStatus reports the national issuer, the trust roots and the fleet.
+type NationalPlatformStatus struct {
+	CommonStatus `json:",inline"`
+	// provinces summarises the fleet's ProvincePortals.
+	// +optional
+	Provinces *FleetSummary `json:"provinces,omitempty"`
+}
+
+// NationalPlatform describes the national systems, trust roots and CA that
+// every province's stack is wired to. There is exactly one, named "national".
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,shortName=natp,categories=egov
+// +kubebuilder:printcolumn:name="Default Release",type=string,JSONPath=`.spec.defaultRelease`
+// +kubebuilder:printcolumn:name="Provinces",type=integer,JSONPath=`.status.provinces.total`
+// +kubebuilder:printcolumn:name="Provinces Ready",type=integer,JSONPath=`.status.provinces.ready`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="self.metadata.name == 'national'",message="there is one NationalPlatform and its metadata.name must be 'national'"
+type NationalPlatform struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec describes the national systems.
+	// +required
+	Spec NationalPlatformSpec `json:"spec"`
+	// status reports what the operator observed.
+	// +optional
+	Status NationalPlatformStatus `json:"status,omitempty"`
+}
+
+// NationalPlatformList is a list of NationalPlatforms.
+// +kubebuilder:object:root=true
+type NationalPlatformList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []NationalPlatform `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&NationalPlatform{}, &NationalPlatformList{})
+}

@@ -1,0 +1,147 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Levels of government a one-stop-shop system serves. The district level was
+// abolished on 1 July 2025.
+const (
+	// LevelProvince serves the provincial level.
+	LevelProvince = "Province"
+	// LevelCommune serves the commune level.
+	LevelCommune = "Commune"
+)
+
+// OneStopShopSpec declares a province's one-stop-shop information system.
+type OneStopShopSpec struct {
+	// portalRef names the ProvincePortal of this namespace whose certificates,
+	// trust bundle and national wiring the system uses.
+	// +required
+	PortalRef LocalObjectReference `json:"portalRef"`
+	// domain gives the system a host of its own; without it the system is
+	// served at /motcua under the portal's domain.
+	// +optional
+	Domain DNSName `json:"domain,omitempty"`
+	// database is the relational database holding the dossiers.
+	// +required
+	Database Database `json:"database"`
+	// levels of government served: Province, Commune or both.
+	// +optional
+	// +kubebuilder:default={Province,Commune}
+	// +listType=set
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=2
+	// +kubebuilder:validation:items:MaxLength=16
+	// +kubebuilder:validation:XValidation:rule="!self.exists(l, l == 'District')",message="levels: the district level was abolished on 1 July 2025; dossiers are served at Province or Commune level"
+	// +kubebuilder:validation:XValidation:rule="self.all(l, l in ['Province', 'Commune', 'District'])",message="levels may only contain Province and Commune"
+	Levels []string `json:"levels,omitempty"`
+	// nationalSync synchronises dossiers with the national public service portal.
+	// +optional
+	// +kubebuilder:default={}
+	NationalSync NationalSync `json:"nationalSync,omitempty"`
+	// postalDelivery hands results to the public postal service (VNPost) for
+	// home delivery.
+	// +optional
+	PostalDelivery *PostalDelivery `json:"postalDelivery,omitempty"`
+	// replicas of the web/API deployment; defaults by the portal's security level.
+	// +optional
+	Replicas *Replicas `json:"replicas,omitempty"`
+	// resources of the web/API container; sensible defaults when unset.
+	// +optional
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+}
+
+// Database locates the system's relational database.
+type Database struct {
+	// secretRef names the Secret key holding the database connection string;
+	// it is passed by reference, never copied.
+	// +required
+	SecretRef SecretKeyReference `json:"secretRef"`
+	// network says where the database is, so network policies let the system reach it.
+	// +optional
+	Network *DatabaseNetwork `json:"network,omitempty"`
+}
+
+// DatabaseNetwork locates a database for network policies.
+type DatabaseNetwork struct {
+	// cidrs of the database servers.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=16
+	CIDRs []CIDR `json:"cidrs,omitempty"`
+	// namespaceSelector selects the namespaces of in-cluster database pods.
+	// +optional
+	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
+}
+
+// NationalSync configures dossier synchronisation with the national portal.
+type NationalSync struct {
+	// enabled turns synchronisation on.
+	// +optional
+	// +kubebuilder:default=true
+	Enabled *bool `json:"enabled,omitempty"`
+	// interval between synchronisation runs, at least 1m.
+	// +optional
+	// +kubebuilder:default="5m"
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+([.][0-9]+)?(ns|us|ms|s|m|h))+$') && duration(self) >= duration('1m')",message="interval must be a duration of at least 1m, e.g. 5m or 1h"
+	Interval string `json:"interval,omitempty"`
+}
+
+// PostalDelivery configures result delivery through the postal service.
+// +kubebuilder:validation:XValidation:rule="!self.enabled || has(self.credentialsSecretRef)",message="postalDelivery.enabled requires credentialsSecretRef (a Secret with customerCode and apiKey)",fieldPath=".credentialsSecretRef"
+type PostalDelivery struct {
+	// enabled turns postal delivery on.
+	// +required
+	Enabled bool `json:"enabled"`
+	// credentialsSecretRef names a Secret holding the keys customerCode and apiKey.
+	// +optional
+	CredentialsSecretRef *LocalObjectReference `json:"credentialsSecretRef,omitempty"`
+}
+
+// OneStopShopStatus reports the one-stop-shop system.
+type OneStopShopStatus struct {
+	CommonStatus   `json:",inline"`
+	ProvinceStatus `json:",inline"`
+	// url is where officials reach the system.
+	// +optional
+	URL string `json:"url,omitempty"`
+}
+
+// OneStopShop is a province's one-stop-shop information system (một cửa điện
+// tử): it receives, processes and returns dossiers, synchronises them with the
+// national public service portal and hands results to VNPost. At most one per
+// namespace.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=oss,categories=egov
+// +kubebuilder:printcolumn:name="Province",type=string,JSONPath=`.status.province`
+// +kubebuilder:printcolumn:name="Release",type=string,JSONPath=`.status.release`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type OneStopShop struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec declares the system.
+	// +required
+	Spec OneStopShopSpec `json:"spec"`
+	// status reports what the operator observed.
+	// +optional
+	Status OneStopShopStatus `json:"status,omitempty"`
+}
+
+// OneStopShopList is a list of OneStopShops.
+// +kubebuilder:object:root=true
+type OneStopShopList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []OneStopShop `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&OneStopShop{}, &OneStopShopList{})
+}

@@ -1,0 +1,120 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Component names the operator deploys from a release.
+const (
+	// ComponentPortal is the provincial portal and public-service portal.
+	ComponentPortal = "portal"
+	// ComponentOneStopShop is the one-stop-shop information system.
+	ComponentOneStopShop = "oneStopShop"
+	// ComponentDocExchange is the edXML document exchange node.
+	ComponentDocExchange = "docExchange"
+)
+
+// PlatformReleaseSpec is an immutable bundle of component images.
+// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="a PlatformRelease is immutable: publish a new release with a new name instead"
+type PlatformReleaseSpec struct {
+	// version of the platform, e.g. 2026.11.0.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Version string `json:"version"`
+	// components are the images the release is made of, one per component name.
+	// +required
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=32
+	Components []Component `json:"components"`
+}
+
+// Component is one image of a release.
+type Component struct {
+	// name of the component: portal, oneStopShop, docExchange, or another the
+	// platform adds.
+	// +required
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z][a-zA-Z0-9]*$')",message="name must be a lowerCamelCase word such as portal, oneStopShop or docExchange"
+	Name string `json:"name"`
+	// image is the component's container image, pinned by digest
+	// (registry/repository@sha256:<64 hex digits>).
+	// +required
+	// +kubebuilder:validation:MaxLength=512
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[^@[:space:]]+@sha256:[a-f0-9]{64}$')",message="image must be pinned by digest: <repository>@sha256:<64 lowercase hex digits>"
+	Image string `json:"image"`
+	// version is the vendor's version of the component.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Version string `json:"version"`
+	// vendor supplies and supports the component.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Vendor string `json:"vendor"`
+	// conformity is the vendor's declaration that the component conforms to the
+	// national technical regulations.
+	// +required
+	Conformity Conformity `json:"conformity"`
+}
+
+// Conformity is a declaration of conformity to national technical regulations.
+type Conformity struct {
+	// standards the component is declared conformant to, e.g. QCVN 102:2016/BTTTT.
+	// +required
+	// +listType=set
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:MaxLength=128
+	Standards []string `json:"standards"`
+	// declarationID identifies the published declaration of conformity.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=128
+	DeclarationID string `json:"declarationID"`
+	// validUntil is the last day the declaration is valid (YYYY-MM-DD).
+	// +required
+	// +kubebuilder:validation:Format=date
+	// +kubebuilder:validation:MaxLength=10
+	ValidUntil string `json:"validUntil"`
+}
+
+// PlatformReleaseStatus reports the checks made on a release.
+type PlatformReleaseStatus struct {
+	CommonStatus `json:",inline"`
+}
+
+// PlatformRelease is an immutable, conformity-checked bundle of the component
+// images provinces run, named like egov-2026.11.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,shortName=prel,categories=egov
+// +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.spec.version`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type PlatformRelease struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec lists the release's components; it cannot change once created.
+	// +required
+	Spec PlatformReleaseSpec `json:"spec"`
+	// status reports what the operator observed.
+	// +optional
+	Status PlatformReleaseStatus `json:"status,omitempty"`
+}
+
+// PlatformReleaseList is a list of PlatformReleases.
+// +kubebuilder:object:root=true
+type PlatformReleaseList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []PlatformRelease `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&PlatformRelease{}, &PlatformReleaseList{})
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Builds the tools the project needs from the Go module proxy, at the versions
+# of hack/versions.env, into bin/. Idempotent: a tool already built at its
+# pinned version is left alone, so a second run does nothing.
+#
+#   hack/bootstrap.sh controller-gen   code and manifest generator
+#   hack/bootstrap.sh envtest          etcd and kube-apiserver for integration tests
+#   hack/bootstrap.sh kubectl          kubectl
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=versions.env
+source "$root/hack/versions.env"
+bin="$root/bin"
+k8s="$bin/k8s"
+build="$bin/build"
+mkdir -p "$k8s" "$build"
+
+say() { echo "bootstrap: $*" >&2; }
+
+# built NAME PATH VERSION: true when PATH holds NAME built at VERSION.
+built() { [ -x "$2" ] && [ "$(cat "$2.version" 2>/dev/null)" = "$3" ] && say "$1 $3 is cached"; }
+stamp() { echo "$2" >"$1.version"; }
+
+controller_gen() {
+	local out="$bin/controller-gen"
+	built controller-gen "$out" "$CONTROLLER_GEN_VERSION" && return
+	say "building controller-gen $CONTROLLER_GEN_VERSION"
+	GOBIN="$bin" go install "sigs.k8s.io/controller-tools/cmd/controller-gen@$CONTROLLER_GEN_VERSION"
+	stamp "$out" "$CONTROLLER_GEN_VERSION"
+}
+
+etcd() {
+	local out="$k8s/etcd"
+	built etcd "$out" "$ETCD_VERSION" && return
+	say "building etcd $ETCD_VERSION from go.etcd.io/etcd/server/v3 (about a minute)"
+	local mod="$build/etcd"
+	rm -rf "$mod" && mkdir -p "$mod"
+	cp "$root/hack/tools/etcd/go.mod" "$root/hack/tools/etcd/main.go" "$mod/"
+	(cd "$mod" && go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" && go mod tidy &&
+		go build -o "$out" .)
+	stamp "$out" "$ETCD_VERSION"
+}
+
+# kube_module writes a module that builds k8s.io/kubernetes commands, with each
+# staging module (./staging/src/k8s.io/* in Kubernetes' own go.mod) replaced by
+# its published version, since the proxy cannot serve relative replacements.
+kube_module() {
+	local mod="$build/kube-$KUBERNETES_VERSION"
+	if [ ! -f "$mod/.ready" ]; then
+		rm -rf "$mod" && mkdir -p "$mod"
+		local upstream
+		upstream=$(go mod download -json "k8s.io/kubernetes@$KUBERNETES_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+		{
+			printf 'module egov-operator-kube-tools\n\ngo 1.26\n\nreplace (\n'
+			awk -v v="$KUBERNETES_STAGING_VERSION" '$2 == "=>" && $3 ~ /^\.\/staging\// { printf "\t%s => %s %s\n", $1, $1, v }' "$upstream"
+			printf ')\n'
+		} >"$mod/go.mod"
+		(cd "$mod" && go get -tool \
+			"k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" \
+			"k8s.io/kubernetes/cmd/kube-controller-manager@$KUBERNETES_VERSION" \
+			"k8s.io/kubernetes/cmd/kube-scheduler@$KUBERNETES_VERSION" \
+			"k8s.io/kubernetes/cmd/kubectl@$KUBERNETES_VERSION")
+		touch "$mod/.ready"
+	fi
+	echo "$mod"
+}
+
+kube() {
+	local cmds=() c
+	for c in "$@"; do
+		built "$c" "$k8s/$c" "$KUBERNETES_VERSION" || cmds+=("$c")
+	done
+	[ ${#cmds[@]} -eq 0 ] && return
+	say "building ${cmds[*]} $KUBERNETES_VERSION from k8s.io/kubernetes (the first build takes several minutes)"
+	local mod pkgs=()
+	mod=$(kube_module)
+	for c in "${cmds[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
+	(cd "$mod" && go build -o "$k8s/" "${pkgs[@]}")
+	for c in "${cmds[@]}"; do stamp "$k8s/$c" "$KUBERNETES_VERSION"; done
+}
+
+for target in "$@"; do
+	case "$target" in
+	controller-gen) controller_gen ;;
+	envtest) etcd && kube kube-apiserver ;;
+	kubectl) kube kubectl ;;
+	*) say "unknown target $target" && exit 2 ;;
+	esac
+done
