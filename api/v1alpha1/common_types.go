@@ -98,7 +98,7 @@ type DNSName string
 
 // HTTPSURL is an absolute https URL.
 // +kubebuilder:validation:MaxLength=2048
-// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() == 'https' && url(self).getHostname() != ”",message="must be an absolute https:// URL"
+// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getScheme() == 'https' && size(url(self).getHostname()) > 0",message="must be an absolute https:// URL"
 type HTTPSURL string
 
 // CIDR is an IPv4 or IPv6 network in CIDR notation.
