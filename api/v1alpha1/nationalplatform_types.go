@@ -122,11 +122,35 @@ type NationalNetwork struct {
 	// ones allowed to reach the portals.
 	// +optional
 	// +kubebuilder:default={namespaceSelector: {matchLabels: {"kubernetes.io/metadata.name": "ingress-nginx"}}, podSelector: {matchLabels: {"app.kubernetes.io/name": "ingress-nginx"}}}
-	IngressControllerSelector PeerSelector `json:"ingressControllerSelector,omitempty"`
+	IngressControllerSelector *PeerSelector `json:"ingressControllerSelector,omitempty"`
 	// dnsSelector selects the cluster DNS pods the workloads may query.
 	// +optional
 	// +kubebuilder:default={namespaceSelector: {matchLabels: {"kubernetes.io/metadata.name": "kube-system"}}, podSelector: {matchLabels: {"k8s-app": "kube-dns"}}}
-	DNSSelector PeerSelector `json:"dnsSelector,omitempty"`
+	DNSSelector *PeerSelector `json:"dnsSelector,omitempty"`
+}
+
+// IngressController returns the ingress controller's selector; the API server
+// defaults it, and the same default applies to objects built elsewhere.
+func (n NationalNetwork) IngressController() PeerSelector {
+	if n.IngressControllerSelector != nil {
+		return *n.IngressControllerSelector
+	}
+	return peerSelector("ingress-nginx", "app.kubernetes.io/name", "ingress-nginx")
+}
+
+// DNS returns the cluster DNS selector, defaulted like IngressController.
+func (n NationalNetwork) DNS() PeerSelector {
+	if n.DNSSelector != nil {
+		return *n.DNSSelector
+	}
+	return peerSelector("kube-system", "k8s-app", "kube-dns")
+}
+
+func peerSelector(namespace, podLabel, podValue string) PeerSelector {
+	return PeerSelector{
+		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": namespace}},
+		PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{podLabel: podValue}},
+	}
 }
 
 // Tenancy says how namespaces are assigned to provinces.
@@ -146,12 +170,32 @@ type FleetSummary struct {
 	Ready int32 `json:"ready"`
 }
 
+// TrustedRootStatus reports one trusted root as the operator checked it.
+type TrustedRootStatus struct {
+	// name of the root in spec.trust.trustedRoots.
+	Name string `json:"name"`
+	// valid is true when the root is a current CA certificate and is in the bundle.
+	Valid bool `json:"valid"`
+	// notAfter is when the root expires.
+	// +optional
+	NotAfter *metav1.Time `json:"notAfter,omitempty"`
+	// message says why an invalid root was left out of the bundle.
+	// +optional
+	Message string `json:"message,omitempty"`
+}
+
 // NationalPlatformStatus reports the national issuer, the trust roots and the fleet.
 type NationalPlatformStatus struct {
 	CommonStatus `json:",inline"`
 	// provinces summarises the fleet's ProvincePortals.
 	// +optional
 	Provinces *FleetSummary `json:"provinces,omitempty"`
+	// trustedRoots reports each trusted root and whether it is in the bundle.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=32
+	TrustedRoots []TrustedRootStatus `json:"trustedRoots,omitempty"`
 }
 
 // NationalPlatform describes the national systems, trust roots and CA that

@@ -17,6 +17,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/controllers"
 )
 
 // Scheme holds every kind the operator reads or writes: Kubernetes' own,
@@ -80,6 +81,11 @@ func main() {
 	}
 	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
 		log.Error(err, "unable to set up ready check")
+		os.Exit(1)
+	}
+
+	if err := controllers.Setup(mgr); err != nil {
+		log.Error(err, "unable to set up controllers")
 		os.Exit(1)
 	}
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -46,5 +47,34 @@ func TestAdmissionFollowsTheProvinceTable(t *testing.T) {
 				t.Errorf("retired code %s: message lacks %q: %v", old, want, err)
 			}
 		}
+	}
+}
+
+// The schema's network defaults are the ones the renderer falls back to.
+func TestNetworkDefaultsMatchTheRenderer(t *testing.T) {
+	ctx := context.Background()
+	n := &platformv1alpha1.NationalPlatform{
+		ObjectMeta: metav1.ObjectMeta{Name: platformv1alpha1.NationalPlatformName},
+		Spec: platformv1alpha1.NationalPlatformSpec{
+			PublicServicePortal: platformv1alpha1.PublicServicePortal{URL: "https://a.gov.vn", SyncURL: "https://a.gov.vn/s", SSOIssuerURL: "https://b.gov.vn"},
+			DataExchange:        platformv1alpha1.DataExchange{GatewayURL: "https://c.gov.vn", TokenURL: "https://c.gov.vn/t"},
+			DocumentAxis:        platformv1alpha1.DocumentAxis{URL: "https://d.gov.vn"},
+			Trust:               platformv1alpha1.Trust{CAIssuerRef: platformv1alpha1.IssuerReference{Name: "national-ca"}},
+		},
+	}
+	if err := k8s.Create(ctx, n, client.DryRunAll); err != nil {
+		t.Fatal(err)
+	}
+	net := n.Spec.Network
+	if net.IngressControllerSelector == nil || net.DNSSelector == nil {
+		t.Fatalf("the API server did not default the selectors: %+v", net)
+	}
+	var fallback platformv1alpha1.NationalNetwork
+	if !equality.Semantic.DeepEqual(*net.IngressControllerSelector, fallback.IngressController()) ||
+		!equality.Semantic.DeepEqual(*net.DNSSelector, fallback.DNS()) {
+		t.Errorf("schema defaults %+v / %+v differ from the renderer's", *net.IngressControllerSelector, *net.DNSSelector)
+	}
+	if n.Spec.Tenancy.RequireNamespaceLabel == nil || !*n.Spec.Tenancy.RequireNamespaceLabel {
+		t.Errorf("tenancy.requireNamespaceLabel must default to true")
 	}
 }

@@ -1,0 +1,62 @@
+package v1alpha1
+
+// Detail condition types. Ready, Reconciling, Stalled and Paused are in common_types.go.
+const (
+	// ConditionCertificatesReady is True when every Certificate of the object is issued and current.
+	ConditionCertificatesReady = "CertificatesReady"
+	// ConditionWorkloadReady is True when the object's workload runs the current spec.
+	ConditionWorkloadReady = "WorkloadReady"
+	// ConditionInterconnectConfigured is True when the national wiring is resolved and applied.
+	ConditionInterconnectConfigured = "InterconnectConfigured"
+	// ConditionCAIssuerReady is True when the national CA issuer exists and is Ready.
+	ConditionCAIssuerReady = "CAIssuerReady"
+	// ConditionTrustRootsValid is True when every trusted root is a current CA certificate.
+	ConditionTrustRootsValid = "TrustRootsValid"
+)
+
+// Condition reasons. A Stalled condition's reason says which input a user must fix.
+const (
+	// ReasonReady means everything the object asks for exists and works.
+	ReasonReady = "Ready"
+	// ReasonProgressing means the operator applied the spec and waits for it to take effect.
+	ReasonProgressing = "Progressing"
+	// ReasonPaused means the paused annotation holds every change back.
+	ReasonPaused = "Paused"
+	// ReasonNationalPlatformNotFound means there is no NationalPlatform named national.
+	ReasonNationalPlatformNotFound = "NationalPlatformNotFound"
+	// ReasonCAIssuerNotFound means the national CA ClusterIssuer does not exist.
+	ReasonCAIssuerNotFound = "CAIssuerNotFound"
+	// ReasonCAIssuerNotReady means the national CA ClusterIssuer is not Ready.
+	ReasonCAIssuerNotReady = "CAIssuerNotReady"
+	// ReasonIssuerNotFound means a referenced issuer does not exist.
+	ReasonIssuerNotFound = "IssuerNotFound"
+	// ReasonNoRelease means neither a pin nor the national default names a release.
+	ReasonNoRelease = "NoRelease"
+	// ReasonReleaseNotFound means the effective PlatformRelease does not exist.
+	ReasonReleaseNotFound = "ReleaseNotFound"
+	// ReasonComponentMissing means the release lacks the component the object runs.
+	ReasonComponentMissing = "ComponentMissing"
+	// ReasonSecretNotFound means a referenced Secret does not exist.
+	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonSecretKeyMissing means a referenced Secret lacks a required key.
+	ReasonSecretKeyMissing = "SecretKeyMissing"
+	// ReasonNamespaceNotAssigned means central ops have not labelled the namespace for the province.
+	ReasonNamespaceNotAssigned = "NamespaceNotAssigned"
+	// ReasonDuplicateInNamespace means another object of the kind already serves the namespace.
+	ReasonDuplicateInNamespace = "DuplicateInNamespace"
+	// ReasonProvinceClaimed means an older ProvincePortal serves the same province and environment.
+	ReasonProvinceClaimed = "ProvinceClaimed"
+	// ReasonInvalidTrustedRoots means some trusted roots are expired or not CA certificates.
+	ReasonInvalidTrustedRoots = "InvalidTrustedRoots"
+	// ReasonWaitingForCertificates means some Certificates are not yet issued.
+	ReasonWaitingForCertificates = "WaitingForCertificates"
+	// ReasonWaitingForWorkload means the workload does not yet run the current spec.
+	ReasonWaitingForWorkload = "WaitingForWorkload"
+)
+
+// Finalizers the operator sets.
+const (
+	// PrivateKeysFinalizer lets the operator delete the Secrets holding a
+	// province's private keys before the object that asked for them goes.
+	PrivateKeysFinalizer = "platform.egov.vn/private-keys"
+)

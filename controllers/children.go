@@ -1,0 +1,162 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+// childLists are the kinds of child the operator may render; children of
+// these kinds that a render no longer produces are deleted.
+func childLists() []client.ObjectList {
+	return []client.ObjectList{
+		&corev1.ServiceAccountList{}, &corev1.ConfigMapList{}, &corev1.ServiceList{},
+		&appsv1.DeploymentList{}, &networkingv1.IngressList{}, &networkingv1.NetworkPolicyList{},
+		&policyv1.PodDisruptionBudgetList{}, &cmapi.CertificateList{}, &cmapi.IssuerList{},
+	}
+}
+
+// applyChildren applies every desired child, then deletes the children of
+// owner the render no longer produces. It returns the names of what it wrote.
+func applyChildren(ctx context.Context, a Applier, owner render.Owner, desired []client.Object) ([]string, error) {
+	var written []string
+	want := map[string]bool{}
+	for _, obj := range desired {
+		want[render.Describe(obj)] = true
+		wrote, err := a.Apply(ctx, obj)
+		if err != nil {
+			return written, err
+		}
+		if wrote {
+			written = append(written, render.Describe(obj))
+		}
+	}
+	deleted, err := deleteStale(ctx, a.Client, owner, want)
+	return append(written, deleted...), err
+}
+
+func deleteStale(ctx context.Context, c client.Client, owner render.Owner, want map[string]bool) ([]string, error) {
+	var deleted []string
+	for _, list := range childLists() {
+		if err := c.List(ctx, list, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.OwnedSelector())); err != nil {
+			return deleted, fmt.Errorf("list children: %w", err)
+		}
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			return deleted, err
+		}
+		kind := strings.TrimSuffix(fmt.Sprintf("%T", list), "List")
+		kind = kind[strings.LastIndex(kind, ".")+1:]
+		for _, item := range items {
+			obj := item.(client.Object)
+			name := kind + "/" + obj.GetName()
+			if want[name] || !ownedBy(obj, owner.Object) {
+				continue
+			}
+			if err := c.Delete(ctx, obj); client.IgnoreNotFound(err) != nil {
+				return deleted, fmt.Errorf("delete %s: %w", name, err)
+			}
+			deleted = append(deleted, "-"+name)
+		}
+	}
+	return deleted, nil
+}
+
+func ownedBy(obj, owner client.Object) bool {
+	for _, ref := range obj.GetOwnerReferences() {
+		if ref.UID == owner.GetUID() && ref.Controller != nil && *ref.Controller {
+			return true
+		}
+	}
+	return false
+}
+
+// observeCertificates reports each of the owner's Certificates, and whether
+// all are Ready for their current spec.
+func observeCertificates(ctx context.Context, c client.Reader, owner render.Owner) ([]platformv1alpha1.CertificateStatus, []string, error) {
+	list := &cmapi.CertificateList{}
+	if err := c.List(ctx, list, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.OwnedSelector())); err != nil {
+		return nil, nil, fmt.Errorf("list certificates: %w", err)
+	}
+	var statuses []platformv1alpha1.CertificateStatus
+	var notReady []string
+	for i := range list.Items {
+		cert := &list.Items[i]
+		if !ownedBy(cert, owner.Object) {
+			continue
+		}
+		ready := false
+		for _, cond := range cert.Status.Conditions {
+			if cond.Type == cmapi.CertificateConditionReady && cond.Status == cmmeta.ConditionTrue && cond.ObservedGeneration >= cert.Generation {
+				ready = true
+			}
+		}
+		statuses = append(statuses, platformv1alpha1.CertificateStatus{Name: cert.Name, Ready: ready, NotAfter: cert.Status.NotAfter})
+		if !ready {
+			notReady = append(notReady, cert.Name)
+		}
+	}
+	sort.Slice(statuses, func(i, j int) bool { return statuses[i].Name < statuses[j].Name })
+	sort.Strings(notReady)
+	return statuses, notReady, nil
+}
+
+// deploymentReady reports whether a Deployment runs its current spec with
+// every replica available.
+func deploymentReady(ctx context.Context, c client.Reader, namespace, name string) (bool, string, error) {
+	d := &appsv1.Deployment{}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, d); apierrors.IsNotFound(err) {
+		return false, "Deployment " + name + " does not exist yet", nil
+	} else if err != nil {
+		return false, "", err
+	}
+	want := int32(1)
+	if d.Spec.Replicas != nil {
+		want = *d.Spec.Replicas
+	}
+	switch {
+	case d.Status.ObservedGeneration < d.Generation:
+		return false, "Deployment " + name + " has not observed its latest spec", nil
+	case d.Status.UpdatedReplicas < want || d.Status.AvailableReplicas < want:
+		return false, fmt.Sprintf("Deployment %s: %d of %d replicas updated and available", name, min(d.Status.UpdatedReplicas, d.Status.AvailableReplicas), want), nil
+	}
+	return true, fmt.Sprintf("Deployment %s: %d replicas available", name, want), nil
+}
+
+// deleteKeypairs deletes an owner's Certificates, so cert-manager cannot
+// issue again, then the Secrets holding their private keys.
+func deleteKeypairs(ctx context.Context, c client.Client, owner render.Owner, secrets []string) error {
+	certs := &cmapi.CertificateList{}
+	if err := c.List(ctx, certs, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.OwnedSelector())); err != nil {
+		return err
+	}
+	for i := range certs.Items {
+		if ownedBy(&certs.Items[i], owner.Object) {
+			if err := c.Delete(ctx, &certs.Items[i]); client.IgnoreNotFound(err) != nil {
+				return fmt.Errorf("delete Certificate %s: %w", certs.Items[i].Name, err)
+			}
+		}
+	}
+	for _, name := range secrets {
+		s := &corev1.Secret{}
+		s.Namespace, s.Name = owner.Object.GetNamespace(), name
+		if err := c.Delete(ctx, s); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("delete Secret %s: %w", name, err)
+		}
+	}
+	return nil
+}

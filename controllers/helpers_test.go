@@ -1,0 +1,245 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/provinces"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+const (
+	testRelease = "egov-2026.11"
+	waitFor     = 30 * time.Second
+)
+
+// eventually polls check until it returns nil, failing the test with the
+// last error after waitFor.
+func eventually(t *testing.T, what string, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(waitFor)
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %v", what, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func create(t *testing.T, obj client.Object) {
+	t.Helper()
+	if err := k8s.Create(context.Background(), obj); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatalf("create %T %s: %v", obj, obj.GetName(), err)
+	}
+}
+
+// ensureNational creates the national platform, its CA issuer and the
+// default release, as central ops would, unless they exist.
+func ensureNational(t *testing.T) {
+	t.Helper()
+	create(t, &cmapi.ClusterIssuer{
+		ObjectMeta: metav1.ObjectMeta{Name: "national-ca"},
+		Spec:       cmapi.IssuerSpec{IssuerConfig: cmapi.IssuerConfig{CA: &cmapi.CAIssuer{SecretName: "national-ca"}}},
+	})
+	digest := "0d5c3e5bd2ea7d3fbd1d1a2a4c8c4bfb0d8a1e8e3c7a1b5b9f3f9e6a1c2d3e4f"
+	conformity := platformv1alpha1.Conformity{Standards: []string{"TT 22/2019/TT-BTTTT"}, DeclarationID: "CB-1", ValidUntil: "2028-12-31"}
+	create(t, &platformv1alpha1.PlatformRelease{
+		ObjectMeta: metav1.ObjectMeta{Name: testRelease},
+		Spec: platformv1alpha1.PlatformReleaseSpec{Version: "2026.11.0", Components: []platformv1alpha1.Component{
+			{Name: "portal", Image: "registry.egov.vn/platform/portal@sha256:" + digest, Version: "4.2.0", Vendor: "Example JSC", Conformity: conformity},
+		}},
+	})
+	n := national()
+	create(t, n)
+}
+
+func national() *platformv1alpha1.NationalPlatform {
+	n := &platformv1alpha1.NationalPlatform{ObjectMeta: metav1.ObjectMeta{Name: platformv1alpha1.NationalPlatformName}}
+	n.Spec = platformv1alpha1.NationalPlatformSpec{
+		PublicServicePortal: platformv1alpha1.PublicServicePortal{URL: "https://dichvucong.gov.vn", SyncURL: "https://dichvucong.gov.vn/api/dongbo", SSOIssuerURL: "https://xacthuc.dichvucong.gov.vn"},
+		DataExchange:        platformv1alpha1.DataExchange{GatewayURL: "https://api.ndxp.gov.vn", TokenURL: "https://api.ndxp.gov.vn/oauth2/token"},
+		DocumentAxis:        platformv1alpha1.DocumentAxis{URL: "https://truclienthong.chinhphu.vn"},
+		Trust:               platformv1alpha1.Trust{CAIssuerRef: platformv1alpha1.IssuerReference{Name: "national-ca"}},
+		Network:             platformv1alpha1.NationalNetwork{NationalEgressCIDRs: []platformv1alpha1.CIDR{"198.51.100.0/24"}},
+		DefaultRelease:      testRelease,
+	}
+	return n
+}
+
+// province creates a labelled namespace, the credentials Secret and a
+// ProvincePortal for code, and deletes the portal when the test ends.
+func province(t *testing.T, code string, mutate ...func(*platformv1alpha1.ProvincePortal)) *platformv1alpha1.ProvincePortal {
+	t.Helper()
+	unit, _ := provinces.Lookup(code)
+	ns := "egov-" + unit.Slug + "-" + fmt.Sprint(time.Now().UnixNano()%100000)
+	create(t, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: map[string]string{platformv1alpha1.ProvinceLabel: code}}})
+	create(t, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "national-credentials", Namespace: ns},
+		StringData: map[string]string{"clientID": "id", "clientSecret": "secret"},
+	})
+	p := &platformv1alpha1.ProvincePortal{
+		ObjectMeta: metav1.ObjectMeta{Name: unit.Slug, Namespace: ns},
+		Spec: platformv1alpha1.ProvincePortalSpec{
+			Province:                     platformv1alpha1.ProvinceRef{Code: platformv1alpha1.ProvinceCode(code)},
+			OrganID:                      "000.00.00.H26",
+			Domain:                       platformv1alpha1.DNSName("dichvucong." + unit.Slug + ".gov.vn"),
+			NationalCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "national-credentials"},
+		},
+	}
+	for _, m := range mutate {
+		m(p)
+	}
+	create(t, p)
+	t.Cleanup(func() { deletePortal(t, p) })
+	return p
+}
+
+func deletePortal(t *testing.T, p *platformv1alpha1.ProvincePortal) {
+	if err := k8s.Delete(context.Background(), p); client.IgnoreNotFound(err) != nil {
+		t.Errorf("delete portal: %v", err)
+	}
+	eventually(t, "portal deleted", func() error {
+		err := k8s.Get(context.Background(), client.ObjectKeyFromObject(p), &platformv1alpha1.ProvincePortal{})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		return fmt.Errorf("still there (%v)", err)
+	})
+}
+
+func getPortal(t *testing.T, p *platformv1alpha1.ProvincePortal) *platformv1alpha1.ProvincePortal {
+	t.Helper()
+	live := &platformv1alpha1.ProvincePortal{}
+	if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(p), live); err != nil {
+		t.Fatal(err)
+	}
+	return live
+}
+
+// playControllers does what kubelet and cert-manager would: it marks the
+// portal's Certificates issued (writing their key pair Secrets) and its
+// Deployment's replicas available.
+func playControllers(p *platformv1alpha1.ProvincePortal) error {
+	ctx := context.Background()
+	certs := &cmapi.CertificateList{}
+	if err := k8s.List(ctx, certs, client.InNamespace(p.Namespace)); err != nil {
+		return err
+	}
+	notAfter := metav1.NewTime(time.Now().Add(90 * 24 * time.Hour).Truncate(time.Second))
+	for i := range certs.Items {
+		c := &certs.Items[i]
+		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: c.Spec.SecretName, Namespace: c.Namespace},
+			Type: corev1.SecretTypeTLS, Data: map[string][]byte{"tls.crt": []byte("cert"), "tls.key": []byte("key")}}
+		if err := k8s.Create(ctx, secret); err != nil && !apierrors.IsAlreadyExists(err) {
+			return err
+		}
+		ready := false
+		for _, cond := range c.Status.Conditions {
+			ready = ready || (cond.Type == cmapi.CertificateConditionReady && cond.ObservedGeneration == c.Generation)
+		}
+		if ready {
+			continue
+		}
+		c.Status.Conditions = []cmapi.CertificateCondition{{Type: cmapi.CertificateConditionReady, Status: cmmeta.ConditionTrue,
+			Reason: "Issued", ObservedGeneration: c.Generation, LastTransitionTime: &metav1.Time{Time: time.Now()}}}
+		c.Status.NotAfter = &notAfter
+		if err := k8s.Status().Update(ctx, c); err != nil {
+			return err
+		}
+	}
+	d := &appsv1.Deployment{}
+	if err := k8s.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: p.Name + "-portal"}, d); err != nil {
+		return err
+	}
+	if d.Status.ObservedGeneration != d.Generation || d.Status.AvailableReplicas != *d.Spec.Replicas {
+		r := *d.Spec.Replicas
+		d.Status = appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: r, UpdatedReplicas: r, ReadyReplicas: r, AvailableReplicas: r}
+		return k8s.Status().Update(ctx, d)
+	}
+	return nil
+}
+
+func condition(p *platformv1alpha1.ProvincePortal, conditionType string) *metav1.Condition {
+	return meta.FindStatusCondition(p.Status.Conditions, conditionType)
+}
+
+// waitReady plays the missing controllers until the portal is Ready for its
+// current generation.
+func waitReady(t *testing.T, p *platformv1alpha1.ProvincePortal) *platformv1alpha1.ProvincePortal {
+	t.Helper()
+	var live *platformv1alpha1.ProvincePortal
+	eventually(t, "portal Ready", func() error {
+		if err := playControllers(p); err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+			return err
+		}
+		live = getPortal(t, p)
+		c := condition(live, platformv1alpha1.ConditionReady)
+		if c == nil || c.Status != metav1.ConditionTrue || live.Status.ObservedGeneration != live.Generation {
+			return fmt.Errorf("not Ready: %+v", live.Status.Conditions)
+		}
+		return nil
+	})
+	return live
+}
+
+// waitStalled waits for Stalled with reason, observed for the current generation.
+func waitStalled(t *testing.T, p *platformv1alpha1.ProvincePortal, reason string) *metav1.Condition {
+	t.Helper()
+	var stalled *metav1.Condition
+	eventually(t, "portal Stalled with "+reason, func() error {
+		live := getPortal(t, p)
+		stalled = condition(live, platformv1alpha1.ConditionStalled)
+		if stalled == nil || stalled.Reason != reason || live.Status.ObservedGeneration != live.Generation {
+			return fmt.Errorf("conditions %+v, observedGeneration %d of %d", live.Status.Conditions, live.Status.ObservedGeneration, live.Generation)
+		}
+		return nil
+	})
+	return stalled
+}
+
+// reconciles returns how many times a controller has reconciled so far.
+func reconciles(t *testing.T, controller string) float64 {
+	t.Helper()
+	families, err := crmetrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0.0
+	for _, f := range families {
+		if f.GetName() != "controller_runtime_reconcile_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "controller" && l.GetValue() == controller {
+					total += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return total
+}
+
+func portalChild(p *platformv1alpha1.ProvincePortal, obj client.Object, role string) client.Object {
+	obj.SetNamespace(p.Namespace)
+	obj.SetName(render.PortalOwner(p).Name(role))
+	return obj
+}

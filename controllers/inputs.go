@@ -1,0 +1,109 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+// The inputs every kind resolves the same way. A missing input is a user
+// error (Stalled); a failed read is transient (retried).
+
+func getNational(ctx context.Context, c client.Reader) (*platformv1alpha1.NationalPlatform, error) {
+	n := &platformv1alpha1.NationalPlatform{}
+	err := c.Get(ctx, types.NamespacedName{Name: platformv1alpha1.NationalPlatformName}, n)
+	if apierrors.IsNotFound(err) {
+		return nil, conditions.Stalled(platformv1alpha1.ReasonNationalPlatformNotFound,
+			"there is no NationalPlatform named %q: central ops must create it before provinces can be served", platformv1alpha1.NationalPlatformName)
+	}
+	return n, err
+}
+
+// getRelease returns the release and its named component.
+func getRelease(ctx context.Context, c client.Reader, name, component string) (platformv1alpha1.Component, error) {
+	if name == "" {
+		return platformv1alpha1.Component{}, conditions.Stalled(platformv1alpha1.ReasonNoRelease,
+			"no release: set spec.release, or ask central ops to set NationalPlatform spec.defaultRelease")
+	}
+	rel := &platformv1alpha1.PlatformRelease{}
+	if err := c.Get(ctx, types.NamespacedName{Name: name}, rel); apierrors.IsNotFound(err) {
+		return platformv1alpha1.Component{}, conditions.Stalled(platformv1alpha1.ReasonReleaseNotFound,
+			"PlatformRelease %q does not exist: publish it or pin an existing release in spec.release", name)
+	} else if err != nil {
+		return platformv1alpha1.Component{}, err
+	}
+	comp, ok := render.FindComponent(rel, component)
+	if !ok {
+		return platformv1alpha1.Component{}, conditions.Stalled(platformv1alpha1.ReasonComponentMissing,
+			"PlatformRelease %q has no %q component: pin a release that has one", name, component)
+	}
+	return comp, nil
+}
+
+// checkIssuer returns the referenced issuer, or a user error with reason when it is missing.
+func checkIssuer(ctx context.Context, c client.Reader, namespace string, ref platformv1alpha1.IssuerReference, reason string) (*cmapi.ClusterIssuer, *cmapi.Issuer, error) {
+	var err error
+	if ref.Kind == cmapi.IssuerKind {
+		iss := &cmapi.Issuer{}
+		if err = c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: ref.Name}, iss); err == nil {
+			return nil, iss, nil
+		}
+	} else {
+		ci := &cmapi.ClusterIssuer{}
+		if err = c.Get(ctx, types.NamespacedName{Name: ref.Name}, ci); err == nil {
+			return ci, nil, nil
+		}
+	}
+	if apierrors.IsNotFound(err) {
+		return nil, nil, conditions.Stalled(reason, "%s %q does not exist", ref.Kind, ref.Name)
+	}
+	return nil, nil, err
+}
+
+// secretKeys reads a user's Secret straight from the API server (Secret data
+// is never cached) and checks it holds the keys; it returns its resourceVersion.
+func secretKeys(ctx context.Context, c client.Reader, namespace, name string, keys ...string) (string, error) {
+	s := &corev1.Secret{}
+	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, s); apierrors.IsNotFound(err) {
+		return "", conditions.Stalled(platformv1alpha1.ReasonSecretNotFound,
+			"Secret %q does not exist in namespace %s: create it with the keys %v", name, namespace, keys)
+	} else if err != nil {
+		return "", err
+	}
+	var missing []string
+	for _, k := range keys {
+		if _, ok := s.Data[k]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return "", conditions.Stalled(platformv1alpha1.ReasonSecretKeyMissing,
+			"Secret %q lacks the key(s) %v", name, missing)
+	}
+	return s.ResourceVersion, nil
+}
+
+// secretVersion returns the resourceVersion of a Secret from the metadata
+// cache, or "" when it does not exist yet (a certificate not yet issued).
+func secretVersion(ctx context.Context, c client.Reader, namespace, name string) (string, error) {
+	m := &metav1.PartialObjectMetadata{}
+	m.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
+	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, m); apierrors.IsNotFound(err) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("get Secret %s metadata: %w", name, err)
+	}
+	return m.ResourceVersion, nil
+}

@@ -1,0 +1,133 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/trust"
+)
+
+// NationalPlatformReconciler reports the national CA issuer, the trusted
+// roots and the fleet's readiness on the NationalPlatform.
+type NationalPlatformReconciler struct {
+	client.Client
+	Recorder events.EventRecorder
+	Clock    clock.PassiveClock
+}
+
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=nationalplatforms/status,verbs=get;patch
+
+// Reconcile refreshes the NationalPlatform's status.
+func (r *NationalPlatformReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	n := &platformv1alpha1.NationalPlatform{}
+	if err := r.Get(ctx, req.NamespacedName, n); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if n.Annotations[platformv1alpha1.PausedAnnotation] == "true" {
+		orig := n.DeepCopy()
+		conditions.Pause(&n.Status.Conditions, n.Generation)
+		if equality.Semantic.DeepEqual(orig.Status, n.Status) {
+			return ctrl.Result{}, nil
+		}
+		return ctrl.Result{}, r.Status().Patch(ctx, n, client.MergeFrom(orig))
+	}
+	orig := n.DeepCopy()
+
+	checked := trust.Check(n.Spec.Trust.TrustedRoots, r.Clock.Now())
+	n.Status.TrustedRoots = checked.Statuses
+	if invalid := checked.Invalid(); len(invalid) > 0 {
+		var parts []string
+		for _, s := range invalid {
+			parts = append(parts, s.Name+": "+s.Message)
+		}
+		conditions.Set(&n.Status.Conditions, n.Generation, platformv1alpha1.ConditionTrustRootsValid, false,
+			platformv1alpha1.ReasonInvalidTrustedRoots, "left out of the trust bundle: "+strings.Join(parts, "; "))
+	} else {
+		conditions.Set(&n.Status.Conditions, n.Generation, platformv1alpha1.ConditionTrustRootsValid, true,
+			platformv1alpha1.ReasonReady, fmt.Sprintf("%d trusted roots in the bundle", len(checked.Valid)))
+	}
+
+	ready, reason, message, err := r.caIssuerReady(ctx, n.Spec.Trust.CAIssuerRef.Name)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	conditions.Set(&n.Status.Conditions, n.Generation, platformv1alpha1.ConditionCAIssuerReady, ready, reason, message)
+
+	portals := &platformv1alpha1.ProvincePortalList{}
+	if err := r.List(ctx, portals); err != nil {
+		return ctrl.Result{}, err
+	}
+	summary := &platformv1alpha1.FleetSummary{Total: int32(len(portals.Items))}
+	for i := range portals.Items {
+		if conditions.IsTrue(portals.Items[i].Status.Conditions, platformv1alpha1.ConditionReady) {
+			summary.Ready++
+		}
+	}
+	n.Status.Provinces = summary
+
+	// Invalid roots are reported but do not stop the platform: the valid ones serve.
+	conditions.Summarize(&n.Status.Conditions, n.Generation, nil, platformv1alpha1.ConditionCAIssuerReady)
+	n.Status.ObservedGeneration = n.Generation
+
+	var result ctrl.Result
+	if !checked.NextExpiry.IsZero() {
+		result.RequeueAfter = max(checked.NextExpiry.Sub(r.Clock.Now()), time.Second)
+	}
+	if equality.Semantic.DeepEqual(orig.Status, n.Status) {
+		return result, nil
+	}
+	if !conditions.IsTrue(n.Status.Conditions, platformv1alpha1.ConditionTrustRootsValid) &&
+		conditions.IsTrue(orig.Status.Conditions, platformv1alpha1.ConditionTrustRootsValid) {
+		r.Recorder.Eventf(n, nil, corev1.EventTypeWarning, platformv1alpha1.ReasonInvalidTrustedRoots, "Check",
+			"some trusted roots were left out of the provinces' trust bundles; see status.trustedRoots")
+	}
+	return result, r.Status().Patch(ctx, n, client.MergeFrom(orig))
+}
+
+func (r *NationalPlatformReconciler) caIssuerReady(ctx context.Context, name string) (bool, string, string, error) {
+	ci := &cmapi.ClusterIssuer{}
+	if err := r.Get(ctx, types.NamespacedName{Name: name}, ci); apierrors.IsNotFound(err) {
+		return false, platformv1alpha1.ReasonCAIssuerNotFound, fmt.Sprintf("ClusterIssuer %q does not exist: create the national CA issuer", name), nil
+	} else if err != nil {
+		return false, "", "", err
+	}
+	for _, c := range ci.Status.Conditions {
+		if c.Type == cmapi.IssuerConditionReady && c.Status == cmmeta.ConditionTrue {
+			return true, platformv1alpha1.ReasonReady, fmt.Sprintf("ClusterIssuer %q is ready", name), nil
+		}
+	}
+	return false, platformv1alpha1.ReasonCAIssuerNotReady, fmt.Sprintf("ClusterIssuer %q is not ready yet", name), nil
+}
+
+// SetupWithManager registers the controller: its own spec, the national CA
+// issuer and every ProvincePortal's readiness feed the status.
+func (r *NationalPlatformReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	toNational := handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
+		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: platformv1alpha1.NationalPlatformName}}}
+	})
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&platformv1alpha1.NationalPlatform{}, builder.WithPredicates(predicate.Or(
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Watches(&cmapi.ClusterIssuer{}, toNational).
+		Watches(&platformv1alpha1.ProvincePortal{}, toNational).
+		Complete(r)
+}

@@ -1,0 +1,171 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+// ProvincePortalReconciler renders and applies each province's portal, SubCA,
+// certificates, trust bundle, interconnect configuration and network policies.
+type ProvincePortalReconciler struct {
+	client.Client
+	// APIReader reads Secrets straight from the API server: their data is never cached.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
+}
+
+// portalScope is what the phases of one reconcile share.
+type portalScope struct {
+	portal   *platformv1alpha1.ProvincePortal
+	national *platformv1alpha1.NationalPlatform
+	inputs   render.PortalInputs
+	// requeueAt is when the result goes stale without any watched change
+	// (a trusted root expiring).
+	requeueAt time.Time
+}
+
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=provinceportals,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=provinceportals/status,verbs=get;patch
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=provinceportals/finalizers,verbs=update
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=nationalplatforms;platformreleases,verbs=get;list;watch
+// +kubebuilder:rbac:groups=cert-manager.io,resources=certificates;issuers,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=cert-manager.io,resources=clusterissuers,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=configmaps;services;serviceaccounts,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;delete
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
+// +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=networking.k8s.io,resources=ingresses;networkpolicies,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile converges one ProvincePortal.
+func (r *ProvincePortalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+	portal := &platformv1alpha1.ProvincePortal{}
+	if err := r.Get(ctx, req.NamespacedName, portal); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	log := ctrl.LoggerFrom(ctx).WithValues("province", portal.Spec.Province.Code, "environment", portal.Spec.Environment)
+	ctx = ctrl.LoggerInto(ctx, log)
+
+	if !portal.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, r.reconcileDelete(ctx, portal)
+	}
+	if portal.Annotations[platformv1alpha1.PausedAnnotation] == "true" {
+		return ctrl.Result{}, r.pause(ctx, portal)
+	}
+	if !controllerutil.ContainsFinalizer(portal, platformv1alpha1.PrivateKeysFinalizer) {
+		orig := portal.DeepCopy()
+		controllerutil.AddFinalizer(portal, platformv1alpha1.PrivateKeysFinalizer)
+		if err := r.Patch(ctx, portal, client.MergeFrom(orig)); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+
+	s := &portalScope{portal: portal}
+	before := portal.Status.DeepCopy()
+	defer func() {
+		if err := r.patchStatus(ctx, s, before, retErr); err != nil && retErr == nil {
+			retErr = err
+		}
+		if u, ok := conditions.AsUserError(retErr); ok {
+			// A user error waits for a watched change, not for a retry.
+			log.Info("stalled", "reason", u.Reason, "message", u.Message)
+			retErr = nil
+		}
+	}()
+
+	phases := []func(context.Context, *portalScope) error{
+		r.resolveNational,
+		r.checkTenancy,
+		r.resolveInputs,
+		r.reconcileChildren,
+		r.observeChildren,
+	}
+	// Each phase needs the ones before it, so the first error ends the reconcile.
+	for _, phase := range phases {
+		if err := phase(ctx, s); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
+	if !s.requeueAt.IsZero() {
+		result.RequeueAfter = max(s.requeueAt.Sub(r.Clock.Now()), time.Second)
+	}
+	return result, nil
+}
+
+// pause records the Paused condition and changes nothing else.
+func (r *ProvincePortalReconciler) pause(ctx context.Context, portal *platformv1alpha1.ProvincePortal) error {
+	orig := portal.DeepCopy()
+	conditions.Pause(&portal.Status.Conditions, portal.Generation)
+	if equality.Semantic.DeepEqual(orig.Status, portal.Status) {
+		return nil
+	}
+	return r.Status().Patch(ctx, portal, client.MergeFrom(orig))
+}
+
+// reconcileDelete deletes the province's private keys, then lets the
+// ProvincePortal go; garbage collection removes the other children.
+func (r *ProvincePortalReconciler) reconcileDelete(ctx context.Context, portal *platformv1alpha1.ProvincePortal) error {
+	if !controllerutil.ContainsFinalizer(portal, platformv1alpha1.PrivateKeysFinalizer) {
+		return nil
+	}
+	secrets := render.PortalKeypairSecrets(portal)
+	if err := deleteKeypairs(ctx, r.Client, render.PortalOwner(portal), secrets); err != nil {
+		return err
+	}
+	r.Recorder.Eventf(portal, nil, corev1.EventTypeNormal, "PrivateKeysDeleted", "Delete",
+		"deleted the Certificates and the Secrets holding the province's private keys: %v", secrets)
+	orig := portal.DeepCopy()
+	controllerutil.RemoveFinalizer(portal, platformv1alpha1.PrivateKeysFinalizer)
+	return r.Patch(ctx, portal, client.MergeFrom(orig))
+}
+
+// SetupWithManager registers the controller and its watches.
+func (r *ProvincePortalReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&platformv1alpha1.ProvincePortal{}, builder.WithPredicates(predicate.Or(
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Owns(&corev1.ServiceAccount{}).
+		Owns(&corev1.ConfigMap{}).
+		Owns(&corev1.Service{}).
+		Owns(&appsv1.Deployment{}).
+		Owns(&networkingv1.Ingress{}).
+		Owns(&networkingv1.NetworkPolicy{}).
+		Owns(&policyv1.PodDisruptionBudget{}).
+		Owns(&cmapi.Certificate{}).
+		Owns(&cmapi.Issuer{}).
+		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(r.allPortals), specChanges).
+		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfRelease), specChanges).
+		Watches(&cmapi.ClusterIssuer{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfClusterIssuer), specChanges).
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfSecret), builder.OnlyMetadata).
+		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.portalsInNamespace), builder.OnlyMetadata,
+			builder.WithPredicates(predicate.LabelChangedPredicate{})).
+		// A portal that arrives or goes may settle a rival's claim.
+		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(r.rivalPortals),
+			builder.WithPredicates(predicate.Funcs{
+				UpdateFunc: func(event.UpdateEvent) bool { return false },
+			})).
+		Complete(r)
+}

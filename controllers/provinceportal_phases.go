@@ -1,0 +1,173 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/render"
+	"github.com/egov-vn/egov-operator/internal/trust"
+)
+
+func (r *ProvincePortalReconciler) resolveNational(ctx context.Context, s *portalScope) error {
+	n, err := getNational(ctx, r.Client)
+	s.national = n
+	return err
+}
+
+// checkTenancy enforces one ProvincePortal per namespace, one per province
+// and environment in the cluster, and the namespace assignment by central ops.
+// The older object keeps working; ties are broken by namespace/name.
+func (r *ProvincePortalReconciler) checkTenancy(ctx context.Context, s *portalScope) error {
+	p := s.portal
+	if required := s.national.Spec.Tenancy.RequireNamespaceLabel; required == nil || *required {
+		ns := &metav1.PartialObjectMetadata{}
+		ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
+		if err := r.Get(ctx, types.NamespacedName{Name: p.Namespace}, ns); err != nil {
+			return err
+		}
+		if got := ns.Labels[platformv1alpha1.ProvinceLabel]; got != string(p.Spec.Province.Code) {
+			return conditions.Stalled(platformv1alpha1.ReasonNamespaceNotAssigned,
+				"namespace %s is not assigned to province %s: central ops must label it %s=%q (it has %q)",
+				p.Namespace, p.Spec.Province.Code, platformv1alpha1.ProvinceLabel, p.Spec.Province.Code, got)
+		}
+	}
+	all := &platformv1alpha1.ProvincePortalList{}
+	if err := r.List(ctx, all); err != nil {
+		return err
+	}
+	for i := range all.Items {
+		other := &all.Items[i]
+		if other.UID == p.UID || !other.DeletionTimestamp.IsZero() || !olderThan(other, p) {
+			continue
+		}
+		if other.Namespace == p.Namespace {
+			return conditions.Stalled(platformv1alpha1.ReasonDuplicateInNamespace,
+				"namespace %s is already served by ProvincePortal %s: a namespace holds one ProvincePortal; delete this one",
+				p.Namespace, other.Name)
+		}
+		if other.Spec.Province.Code == p.Spec.Province.Code && other.Spec.Environment == p.Spec.Environment {
+			return conditions.Stalled(platformv1alpha1.ReasonProvinceClaimed,
+				"province %s (%s) is already served by ProvincePortal %s/%s: use another environment or delete one of the two",
+				p.Spec.Province.Code, p.Spec.Environment, other.Namespace, other.Name)
+		}
+	}
+	return nil
+}
+
+// olderThan orders claims: creation time, then namespace/name.
+func olderThan(a, b client.Object) bool {
+	at, bt := a.GetCreationTimestamp(), b.GetCreationTimestamp()
+	if !at.Equal(&bt) {
+		return at.Before(&bt)
+	}
+	return a.GetNamespace()+"/"+a.GetName() < b.GetNamespace()+"/"+b.GetName()
+}
+
+// resolveInputs gathers everything the render needs and checks it exists.
+func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalScope) error {
+	p, n := s.portal, s.national
+	if _, _, err := checkIssuer(ctx, r.Client, "", n.Spec.Trust.CAIssuerRef, platformv1alpha1.ReasonCAIssuerNotFound); err != nil {
+		return err
+	}
+	release := render.EffectiveRelease(p.Spec.Release, n.Spec.DefaultRelease)
+	component, err := getRelease(ctx, r.Client, release, platformv1alpha1.ComponentPortal)
+	if err != nil {
+		return err
+	}
+	versions := map[string]string{}
+	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil {
+		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, p.Namespace, ref.Name, "clientID", "clientSecret"); err != nil {
+			return err
+		}
+	}
+	if p.Spec.SSO != nil && p.Spec.SSO.ClientSecretRef != nil {
+		name := p.Spec.SSO.ClientSecretRef.Name
+		if versions[name], err = secretKeys(ctx, r.APIReader, p.Namespace, name, "clientSecret"); err != nil {
+			return err
+		}
+	}
+	for _, name := range render.PortalKeypairSecrets(p) {
+		if versions[name], err = secretVersion(ctx, r.Client, p.Namespace, name); err != nil {
+			return err
+		}
+	}
+	solvesHTTP01 := false
+	if p.Spec.Ingress != nil && p.Spec.Ingress.IssuerRef != nil {
+		clusterIssuer, issuer, err := checkIssuer(ctx, r.Client, p.Namespace, *p.Spec.Ingress.IssuerRef, platformv1alpha1.ReasonIssuerNotFound)
+		if err != nil {
+			return err
+		}
+		spec := issuerSpec(clusterIssuer, issuer)
+		if spec.ACME != nil {
+			for _, solver := range spec.ACME.Solvers {
+				solvesHTTP01 = solvesHTTP01 || solver.HTTP01 != nil
+			}
+		}
+	}
+	checked := trust.Check(n.Spec.Trust.TrustedRoots, r.Clock.Now())
+	s.requeueAt = checked.NextExpiry
+	s.inputs = render.PortalInputs{
+		Portal: p, National: n, Release: release, Component: component,
+		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: solvesHTTP01,
+	}
+	return nil
+}
+
+func issuerSpec(ci *cmapi.ClusterIssuer, iss *cmapi.Issuer) cmapi.IssuerSpec {
+	if ci != nil {
+		return ci.Spec
+	}
+	return iss.Spec
+}
+
+// reconcileChildren applies the rendered stack and deletes what it no longer holds.
+func (r *ProvincePortalReconciler) reconcileChildren(ctx context.Context, s *portalScope) error {
+	p := s.portal
+	written, err := applyChildren(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, render.PortalOwner(p), render.PortalStack(s.inputs))
+	if len(written) > 0 {
+		sort.Strings(written)
+		r.Recorder.Eventf(p, nil, corev1.EventTypeNormal, "Applied", "Apply", "applied %v", written)
+	}
+	if err != nil {
+		return err
+	}
+	conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionInterconnectConfigured, true, platformv1alpha1.ReasonReady,
+		fmt.Sprintf("wired to the national systems of NationalPlatform %s with %d trusted roots", s.national.Name, len(s.inputs.TrustedRoots)))
+	return nil
+}
+
+// observeChildren reads the certificates and the Deployment back into status.
+func (r *ProvincePortalReconciler) observeChildren(ctx context.Context, s *portalScope) error {
+	p := s.portal
+	certs, notReady, err := observeCertificates(ctx, r.Client, render.PortalOwner(p))
+	if err != nil {
+		return err
+	}
+	p.Status.Certificates = certs
+	if len(notReady) > 0 {
+		conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionCertificatesReady, false,
+			platformv1alpha1.ReasonWaitingForCertificates, fmt.Sprintf("waiting for cert-manager to issue %v", notReady))
+	} else {
+		conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionCertificatesReady, true,
+			platformv1alpha1.ReasonReady, fmt.Sprintf("%d certificates issued", len(certs)))
+	}
+	ready, message, err := deploymentReady(ctx, r.Client, p.Namespace, render.PortalOwner(p).Name(render.RolePortal))
+	if err != nil {
+		return err
+	}
+	reason := platformv1alpha1.ReasonReady
+	if !ready {
+		reason = platformv1alpha1.ReasonWaitingForWorkload
+	}
+	conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionWorkloadReady, ready, reason, message)
+	return nil
+}

@@ -1,0 +1,92 @@
+package controllers
+
+import (
+	"context"
+	"slices"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+// The map functions below route a change of a shared input to exactly the
+// ProvincePortals it affects.
+
+func (r *ProvincePortalReconciler) portalsWhere(ctx context.Context, keep func(*platformv1alpha1.ProvincePortal) bool, opts ...client.ListOption) []reconcile.Request {
+	list := &platformv1alpha1.ProvincePortalList{}
+	if err := r.List(ctx, list, opts...); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "list ProvincePortals to fan out a change")
+		return nil
+	}
+	var reqs []reconcile.Request
+	for i := range list.Items {
+		if keep(&list.Items[i]) {
+			reqs = append(reqs, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: list.Items[i].Namespace, Name: list.Items[i].Name}})
+		}
+	}
+	return reqs
+}
+
+func (r *ProvincePortalReconciler) allPortals(ctx context.Context, _ client.Object) []reconcile.Request {
+	return r.portalsWhere(ctx, func(*platformv1alpha1.ProvincePortal) bool { return true })
+}
+
+// portalsOfRelease: the pinned portals, and the unpinned ones when the
+// release is the national default.
+func (r *ProvincePortalReconciler) portalsOfRelease(ctx context.Context, obj client.Object) []reconcile.Request {
+	national, err := getNational(ctx, r.Client)
+	defaultRelease := ""
+	if err == nil {
+		defaultRelease = string(national.Spec.DefaultRelease)
+	}
+	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
+		return render.EffectiveRelease(p.Spec.Release, platformv1alpha1.ReleaseName(defaultRelease)) == obj.GetName()
+	})
+}
+
+// portalsOfClusterIssuer: every portal when it is the national CA, else the
+// portals using it as their public issuer.
+func (r *ProvincePortalReconciler) portalsOfClusterIssuer(ctx context.Context, obj client.Object) []reconcile.Request {
+	if national, err := getNational(ctx, r.Client); err == nil && national.Spec.Trust.CAIssuerRef.Name == obj.GetName() {
+		return r.allPortals(ctx, obj)
+	}
+	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
+		ref := publicIssuer(p)
+		return ref != nil && ref.Kind == cmapi.ClusterIssuerKind && ref.Name == obj.GetName()
+	})
+}
+
+func publicIssuer(p *platformv1alpha1.ProvincePortal) *platformv1alpha1.IssuerReference {
+	if p.Spec.Ingress == nil {
+		return nil
+	}
+	return p.Spec.Ingress.IssuerRef
+}
+
+// portalsOfSecret: the portals in the Secret's namespace that mount it.
+func (r *ProvincePortalReconciler) portalsOfSecret(ctx context.Context, obj client.Object) []reconcile.Request {
+	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
+		return slices.Contains(render.PortalSecretRefs(p.Spec), obj.GetName()) ||
+			slices.Contains(render.PortalKeypairSecrets(p), obj.GetName())
+	}, client.InNamespace(obj.GetNamespace()))
+}
+
+func (r *ProvincePortalReconciler) portalsInNamespace(ctx context.Context, obj client.Object) []reconcile.Request {
+	return r.portalsWhere(ctx, func(*platformv1alpha1.ProvincePortal) bool { return true }, client.InNamespace(obj.GetName()))
+}
+
+// rivalPortals: the portals whose claim the given one may settle.
+func (r *ProvincePortalReconciler) rivalPortals(ctx context.Context, obj client.Object) []reconcile.Request {
+	changed, ok := obj.(*platformv1alpha1.ProvincePortal)
+	if !ok {
+		return nil
+	}
+	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
+		return p.UID != changed.UID && (p.Namespace == changed.Namespace || p.Spec.Province.Code == changed.Spec.Province.Code)
+	})
+}

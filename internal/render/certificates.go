@@ -1,0 +1,119 @@
+package render
+
+import (
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+)
+
+// Certificate lifetimes. Leaves are short-lived and renewed by cert-manager;
+// the SubCA lives longer and is renewed well before its leaves would outlive it.
+const (
+	subCADuration    = 3 * 365 * 24 * time.Hour
+	subCARenewBefore = 90 * 24 * time.Hour
+	leafDuration     = 90 * 24 * time.Hour
+	leafRenewBefore  = 30 * 24 * time.Hour
+)
+
+var certificateType = typeMeta(cmapi.SchemeGroupVersion.String(), cmapi.CertificateKind)
+
+// KeypairSecret names the Secret cert-manager writes a certificate's key pair to.
+func KeypairSecret(certificateName string) string { return certificateName + "-keypair" }
+
+// IssuerRef converts an API issuer reference to cert-manager's.
+func IssuerRef(ref platformv1alpha1.IssuerReference) cmmeta.IssuerReference {
+	return cmmeta.IssuerReference{Name: ref.Name, Kind: ref.Kind, Group: ref.Group}
+}
+
+// leafCertificate is the shape every leaf certificate shares.
+func leafCertificate(meta metav1.ObjectMeta, issuer cmmeta.IssuerReference, usages ...cmapi.KeyUsage) *cmapi.Certificate {
+	return &cmapi.Certificate{
+		TypeMeta:   certificateType,
+		ObjectMeta: meta,
+		Spec: cmapi.CertificateSpec{
+			SecretName:  KeypairSecret(meta.Name),
+			IssuerRef:   issuer,
+			Duration:    &metav1.Duration{Duration: leafDuration},
+			RenewBefore: &metav1.Duration{Duration: leafRenewBefore},
+			Usages:      usages,
+			PrivateKey: &cmapi.CertificatePrivateKey{
+				Algorithm: cmapi.ECDSAKeyAlgorithm, Size: 256, RotationPolicy: cmapi.RotationPolicyAlways,
+			},
+		},
+	}
+}
+
+// subject is the X.509 subject of the province's certificates: the organId
+// identifies the agency, the province's official name its organisation.
+func subject(organizationName string, organID platformv1alpha1.OrganID) *cmapi.X509Subject {
+	return &cmapi.X509Subject{
+		Countries:           []string{"VN"},
+		Organizations:       []string{organizationName},
+		OrganizationalUnits: []string{string(organID)},
+	}
+}
+
+// SubCACertificate is the provincial SubCA, signed by the national CA and
+// name-constrained to the province's domain and its subdomains.
+func SubCACertificate(o Owner, provinceName, domain string, organID platformv1alpha1.OrganID, nationalCA platformv1alpha1.IssuerReference) *cmapi.Certificate {
+	return &cmapi.Certificate{
+		TypeMeta:   certificateType,
+		ObjectMeta: o.Meta("subca", "subca"),
+		Spec: cmapi.CertificateSpec{
+			IsCA:        true,
+			CommonName:  provinceName + " e-Government SubCA",
+			Subject:     subject(provinceName, organID),
+			SecretName:  KeypairSecret(o.Name("subca")),
+			IssuerRef:   IssuerRef(nationalCA),
+			Duration:    &metav1.Duration{Duration: subCADuration},
+			RenewBefore: &metav1.Duration{Duration: subCARenewBefore},
+			Usages:      []cmapi.KeyUsage{cmapi.UsageCertSign, cmapi.UsageCRLSign, cmapi.UsageDigitalSignature},
+			PrivateKey: &cmapi.CertificatePrivateKey{
+				Algorithm: cmapi.ECDSAKeyAlgorithm, Size: 384, RotationPolicy: cmapi.RotationPolicyAlways,
+			},
+			NameConstraints: &cmapi.NameConstraints{
+				Critical:  true,
+				Permitted: &cmapi.NameConstraintItem{DNSDomains: []string{domain}},
+			},
+		},
+	}
+}
+
+// SubCAIssuerName names the namespaced Issuer backed by a portal's SubCA.
+func SubCAIssuerName(portalName string) string { return portalName + "-ca" }
+
+// SubCAIssuer is the namespaced CA Issuer that signs with the SubCA's key.
+func SubCAIssuer(o Owner) *cmapi.Issuer {
+	return &cmapi.Issuer{
+		TypeMeta:   typeMeta(cmapi.SchemeGroupVersion.String(), cmapi.IssuerKind),
+		ObjectMeta: o.Meta("ca", "subca"),
+		Spec: cmapi.IssuerSpec{IssuerConfig: cmapi.IssuerConfig{
+			CA: &cmapi.CAIssuer{SecretName: KeypairSecret(o.Name("subca"))},
+		}},
+	}
+}
+
+// SubCAIssuerRef refers to a portal's SubCA Issuer.
+func SubCAIssuerRef(portalName string) cmmeta.IssuerReference {
+	return cmmeta.IssuerReference{Name: SubCAIssuerName(portalName), Kind: cmapi.IssuerKind, Group: "cert-manager.io"}
+}
+
+// ClientCertificate is a client certificate for mutual TLS to the national
+// platforms, issued by the provincial SubCA, with the organId in its subject.
+func ClientCertificate(o Owner, role, provinceName string, organID platformv1alpha1.OrganID, issuer cmmeta.IssuerReference) *cmapi.Certificate {
+	c := leafCertificate(o.Meta(role, role), issuer, cmapi.UsageClientAuth, cmapi.UsageDigitalSignature)
+	c.Spec.CommonName = string(organID)
+	c.Spec.Subject = subject(provinceName, organID)
+	return c
+}
+
+// ServingCertificate is a TLS server certificate for the given host.
+func ServingCertificate(o Owner, role, host string, issuer cmmeta.IssuerReference) *cmapi.Certificate {
+	c := leafCertificate(o.Meta(role, role), issuer, cmapi.UsageServerAuth, cmapi.UsageDigitalSignature)
+	c.Spec.DNSNames = []string{host}
+	return c
+}

@@ -1,0 +1,87 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
+)
+
+// Unstructured converts a rendered object into the exact content the
+// operator applies: no status, no server-set metadata, and no empty values,
+// so the operator claims only the fields it means to set.
+func Unstructured(obj client.Object) (*unstructured.Unstructured, error) {
+	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		return nil, fmt.Errorf("convert %s: %w", Describe(obj), err)
+	}
+	delete(content, "status")
+	pruned, _ := prune(content).(map[string]any)
+	return &unstructured.Unstructured{Object: pruned}, nil
+}
+
+// prune drops nil values, empty maps and empty lists, recursively.
+func prune(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, child := range t {
+			if p := prune(child); p != nil {
+				out[k] = p
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	case []any:
+		if len(t) == 0 {
+			return nil
+		}
+		out := make([]any, 0, len(t))
+		for _, child := range t {
+			p := prune(child)
+			if p == nil {
+				p = map[string]any{}
+			}
+			out = append(out, p)
+		}
+		return out
+	case nil:
+		return nil
+	}
+	return v
+}
+
+// YAML writes objects as one multi-document manifest, sorted by kind and
+// name, so the same stack always prints the same bytes.
+func YAML(objs []client.Object) ([]byte, error) {
+	docs := make([]*unstructured.Unstructured, 0, len(objs))
+	for _, obj := range objs {
+		u, err := Unstructured(obj)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, u)
+	}
+	sort.SliceStable(docs, func(i, j int) bool {
+		if docs[i].GetKind() != docs[j].GetKind() {
+			return docs[i].GetKind() < docs[j].GetKind()
+		}
+		return docs[i].GetName() < docs[j].GetName()
+	})
+	var b bytes.Buffer
+	for _, d := range docs {
+		out, err := yaml.Marshal(d.Object)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString("---\n")
+		b.Write(out)
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,183 @@
+package render
+
+import (
+	"fmt"
+
+	networkingv1 "k8s.io/api/networking/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/provinces"
+)
+
+// Roles of a ProvincePortal's children; each child is named <portal>-<role>.
+const (
+	RolePortal       = "portal"
+	RoleClient       = "client"
+	RoleTrustBundle  = "trust-bundle"
+	RoleInterconnect = "interconnect"
+)
+
+// PortalInputs are a ProvincePortal's resolved inputs.
+type PortalInputs struct {
+	// Portal is the ProvincePortal.
+	Portal *platformv1alpha1.ProvincePortal
+	// National is the NationalPlatform.
+	National *platformv1alpha1.NationalPlatform
+	// Release is the effective release's name and Component its portal image.
+	Release   string
+	Component platformv1alpha1.Component
+	// TrustedRoots are the roots checked to be current CA certificates, de-duplicated.
+	TrustedRoots []platformv1alpha1.TrustedRoot
+	// SecretVersions are the resourceVersions of the Secrets the pods mount,
+	// by name, so a rotated credential or certificate rolls the pods.
+	SecretVersions map[string]string
+	// PublicIssuerSolvesHTTP01 is true when spec.ingress.issuerRef is an ACME
+	// issuer with an HTTP-01 solver.
+	PublicIssuerSolvesHTTP01 bool
+}
+
+// PortalOwner returns the Owner of a ProvincePortal's children.
+func PortalOwner(p *platformv1alpha1.ProvincePortal) Owner {
+	return Owner{Object: p, Kind: "ProvincePortal", Province: string(p.Spec.Province.Code), Environment: p.Spec.Environment}
+}
+
+// PortalReplicas is spec.replicas, or the default of the security level.
+func PortalReplicas(spec platformv1alpha1.ProvincePortalSpec) int32 {
+	if spec.Replicas != nil {
+		return int32(*spec.Replicas)
+	}
+	return ReplicasForLevel(spec.SecurityLevel)
+}
+
+// PortalURL is where citizens reach the portal.
+func PortalURL(p *platformv1alpha1.ProvincePortal) string { return "https://" + string(p.Spec.Domain) }
+
+// PortalKeypairSecrets names the Secrets holding the portal's private keys.
+func PortalKeypairSecrets(p *platformv1alpha1.ProvincePortal) []string {
+	o := PortalOwner(p)
+	return []string{KeypairSecret(o.Name("subca")), KeypairSecret(o.Name(RoleClient)), KeypairSecret(o.Name(RolePortal))}
+}
+
+// PortalSecretRefs names the user's Secrets the portal mounts.
+func PortalSecretRefs(spec platformv1alpha1.ProvincePortalSpec) []string {
+	var names []string
+	if spec.NationalCredentialsSecretRef != nil {
+		names = append(names, spec.NationalCredentialsSecretRef.Name)
+	}
+	if spec.SSO != nil && spec.SSO.ClientSecretRef != nil {
+		names = append(names, spec.SSO.ClientSecretRef.Name)
+	}
+	return names
+}
+
+// Interconnect is the configuration every workload of the province reads:
+// who the province is and where the national systems are. Credentials are
+// not here: they stay in the user's Secrets, mounted by reference.
+func Interconnect(p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform) map[string]string {
+	unit, _ := provinces.Lookup(string(p.Spec.Province.Code))
+	data := map[string]string{
+		"EGOV_PROVINCE_CODE":             unit.Code,
+		"EGOV_PROVINCE_NAME":             unit.FullName(),
+		"EGOV_ENVIRONMENT":               p.Spec.Environment,
+		"EGOV_ORGAN_ID":                  string(p.Spec.OrganID),
+		"EGOV_PORTAL_URL":                PortalURL(p),
+		"EGOV_NATIONAL_PORTAL_URL":       string(n.Spec.PublicServicePortal.URL),
+		"EGOV_NATIONAL_SYNC_URL":         string(n.Spec.PublicServicePortal.SyncURL),
+		"EGOV_SSO_ISSUER_URL":            string(n.Spec.PublicServicePortal.SSOIssuerURL),
+		"EGOV_DATA_EXCHANGE_GATEWAY_URL": string(n.Spec.DataExchange.GatewayURL),
+		"EGOV_DATA_EXCHANGE_TOKEN_URL":   string(n.Spec.DataExchange.TokenURL),
+		"EGOV_DOCUMENT_AXIS_URL":         string(n.Spec.DocumentAxis.URL),
+		"EGOV_TLS_DIR":                   TLSMountPath,
+		"EGOV_CLIENT_CERT_DIR":           ClientMountPath,
+		"EGOV_TRUST_BUNDLE":              TrustBundleMountPath + "/" + TrustBundleKey,
+		"EGOV_NATIONAL_CREDENTIALS_DIR":  CredentialsMountPath + "/national",
+		"EGOV_SSO_CLIENT_SECRET_DIR":     CredentialsMountPath + "/sso",
+	}
+	if n.Spec.Postal != nil {
+		data["EGOV_POSTAL_URL"] = string(n.Spec.Postal.URL)
+	}
+	if p.Spec.SSO != nil {
+		data["EGOV_SSO_CLIENT_ID"] = p.Spec.SSO.ClientID
+	}
+	if p.Spec.Monitoring != nil && p.Spec.Monitoring.EMCSiteID != "" {
+		data["EGOV_EMC_SITE_ID"] = p.Spec.Monitoring.EMCSiteID
+	}
+	return data
+}
+
+// PortalStack returns every object of a ProvincePortal, in apply order.
+func PortalStack(in PortalInputs) []client.Object {
+	p, n := in.Portal, in.National
+	o := PortalOwner(p)
+	unit, _ := provinces.Lookup(string(p.Spec.Province.Code))
+	domain := string(p.Spec.Domain)
+	replicas := PortalReplicas(p.Spec)
+	network := n.Spec.Network
+
+	tlsIssuer := SubCAIssuerRef(p.Name)
+	if p.Spec.Ingress != nil && p.Spec.Ingress.IssuerRef != nil {
+		tlsIssuer = IssuerRef(*p.Spec.Ingress.IssuerRef)
+	}
+	interconnect := Interconnect(p, n)
+	bundle := TrustBundle(in.TrustedRoots)
+
+	mounts := []Mount{
+		{Name: "tls", Path: TLSMountPath, Secret: KeypairSecret(o.Name(RolePortal))},
+		{Name: "client", Path: ClientMountPath, Secret: KeypairSecret(o.Name(RoleClient))},
+		{Name: "trust", Path: TrustBundleMountPath, ConfigMap: o.Name(RoleTrustBundle)},
+	}
+	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil {
+		mounts = append(mounts, Mount{Name: "national-credentials", Path: CredentialsMountPath + "/national", Secret: ref.Name})
+	}
+	if p.Spec.SSO != nil && p.Spec.SSO.ClientSecretRef != nil {
+		mounts = append(mounts, Mount{Name: "sso", Path: CredentialsMountPath + "/sso", Secret: p.Spec.SSO.ClientSecretRef.Name})
+	}
+	checksumInputs := map[string]string{"trust-bundle": bundle}
+	for k, v := range interconnect {
+		checksumInputs["interconnect/"+k] = v
+	}
+	for name, version := range in.SecretVersions {
+		checksumInputs["secret/"+name] = version
+	}
+
+	className := ""
+	if p.Spec.Ingress != nil {
+		className = p.Spec.Ingress.ClassName
+	}
+	objs := []client.Object{
+		ServiceAccount(o, RolePortal),
+		SubCACertificate(o, unit.FullName(), domain, p.Spec.OrganID, n.Spec.Trust.CAIssuerRef),
+		SubCAIssuer(o),
+		ClientCertificate(o, RoleClient, unit.FullName(), p.Spec.OrganID, SubCAIssuerRef(p.Name)),
+		ServingCertificate(o, RolePortal, domain, tlsIssuer),
+		ConfigMap(o, RoleTrustBundle, map[string]string{TrustBundleKey: bundle}),
+		ConfigMap(o, RoleInterconnect, interconnect),
+		Deployment(o, Workload{
+			Component: RolePortal, Image: in.Component.Image, Version: in.Component.Version,
+			Replicas: replicas, SecurityLevel: p.Spec.SecurityLevel,
+			Resources: Resources(p.Spec.Resources), Mounts: mounts,
+			EnvFrom:  []string{o.Name(RoleInterconnect)},
+			Checksum: Checksum(checksumInputs), Serves: true,
+		}),
+		Service(o, RolePortal),
+		Ingress(o, RolePortal, className, domain, "/", KeypairSecret(o.Name(RolePortal))),
+		DefaultDenyPolicy(o),
+		DNSPolicy(o, network.DNS()),
+		ComponentPolicy(o, RolePortal,
+			[]networkingv1.NetworkPolicyPeer{Peer(network.IngressController())},
+			CIDRPeers(network.NationalEgressCIDRs)),
+	}
+	if in.PublicIssuerSolvesHTTP01 {
+		objs = append(objs, ACMESolverPolicy(o, network.IngressController()))
+	}
+	if replicas >= 2 {
+		objs = append(objs, PodDisruptionBudget(o, RolePortal))
+	}
+	return objs
+}
+
+// Describe names an object as kind/name for messages.
+func Describe(obj client.Object) string {
+	return fmt.Sprintf("%s/%s", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName())
+}
