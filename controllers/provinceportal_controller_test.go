@@ -1,8 +1,13 @@
 package controllers
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,11 +19,15 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/provinces"
 	"github.com/egov-vn/egov-operator/internal/render"
+	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
 func exists(obj client.Object) error {
@@ -371,5 +380,41 @@ func TestDeletionRemovesThePrivateKeys(t *testing.T) {
 	}
 	if err := exists(&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: p.Namespace, Name: "national-credentials"}}); err != nil {
 		t.Errorf("the user's own Secret must stay: %v", err)
+	}
+}
+
+// The provincial samples of config/samples converge, each to its province.
+func TestSampleProvincesConverge(t *testing.T) {
+	ensureNational(t)
+	files, _ := filepath.Glob(filepath.Join(testenv.RepoRoot(), "config", "samples", "province_*.yaml"))
+	if len(files) != 3 {
+		t.Fatalf("want the samples of Hà Nội, Thanh Hóa and Hà Tĩnh, found %v", files)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+		for {
+			u := &unstructured.Unstructured{}
+			if err := dec.Decode(&u.Object); errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			create(t, u)
+			if u.GetKind() == "ProvincePortal" {
+				p := &platformv1alpha1.ProvincePortal{}
+				p.Namespace, p.Name = u.GetNamespace(), u.GetName()
+				t.Cleanup(func() { deletePortal(t, p) })
+				defer func() {
+					live := waitReady(t, p)
+					if unit, _ := provinces.Lookup(live.Status.Province); live.Status.ProvinceName != unit.FullName() || unit.Slug != live.Name {
+						t.Errorf("sample %s: status %+v", file, live.Status)
+					}
+				}()
+			}
+		}
 	}
 }
