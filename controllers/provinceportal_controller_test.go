@@ -1,12 +1,8 @@
 package controllers
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,8 +15,6 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -391,18 +385,11 @@ func TestSampleProvincesConverge(t *testing.T) {
 		t.Fatalf("want the samples of Hà Nội, Thanh Hóa and Hà Tĩnh, found %v", files)
 	}
 	for _, file := range files {
-		data, err := os.ReadFile(file)
+		objs, err := testenv.ReadManifests(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
-		for {
-			u := &unstructured.Unstructured{}
-			if err := dec.Decode(&u.Object); errors.Is(err, io.EOF) {
-				break
-			} else if err != nil {
-				t.Fatal(err)
-			}
+		for _, u := range objs {
 			create(t, u)
 			if u.GetKind() == "ProvincePortal" {
 				p := &platformv1alpha1.ProvincePortal{}
