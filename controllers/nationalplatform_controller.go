@@ -9,7 +9,6 @@ import (
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -42,13 +41,8 @@ func (r *NationalPlatformReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	if err := r.Get(ctx, req.NamespacedName, n); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	if n.Annotations[platformv1alpha1.PausedAnnotation] == "true" {
-		orig := n.DeepCopy()
-		conditions.Pause(&n.Status.Conditions, n.Generation)
-		if equality.Semantic.DeepEqual(orig.Status, n.Status) {
-			return ctrl.Result{}, nil
-		}
-		return ctrl.Result{}, r.Status().Patch(ctx, n, client.MergeFrom(orig))
+	if paused(n) {
+		return ctrl.Result{}, pause(ctx, r.Client, n)
 	}
 	orig := n.DeepCopy()
 
@@ -92,15 +86,12 @@ func (r *NationalPlatformReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	if !checked.NextExpiry.IsZero() {
 		result.RequeueAfter = max(checked.NextExpiry.Sub(r.Clock.Now()), time.Second)
 	}
-	if equality.Semantic.DeepEqual(orig.Status, n.Status) {
-		return result, nil
-	}
 	if !conditions.IsTrue(n.Status.Conditions, platformv1alpha1.ConditionTrustRootsValid) &&
 		conditions.IsTrue(orig.Status.Conditions, platformv1alpha1.ConditionTrustRootsValid) {
 		r.Recorder.Eventf(n, nil, corev1.EventTypeWarning, platformv1alpha1.ReasonInvalidTrustedRoots, "Check",
 			"some trusted roots were left out of the provinces' trust bundles; see status.trustedRoots")
 	}
-	return result, r.Status().Patch(ctx, n, client.MergeFrom(orig))
+	return result, patchStatusIfChanged(ctx, r.Client, n, orig)
 }
 
 func (r *NationalPlatformReconciler) caIssuerReady(ctx context.Context, name string) (bool, string, string, error) {

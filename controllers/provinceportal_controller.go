@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -9,19 +10,16 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
-	"github.com/egov-vn/egov-operator/internal/conditions"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -60,85 +58,42 @@ type portalScope struct {
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile converges one ProvincePortal.
-func (r *ProvincePortalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+func (r *ProvincePortalReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	portal := &platformv1alpha1.ProvincePortal{}
 	if err := r.Get(ctx, req.NamespacedName, portal); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	log := ctrl.LoggerFrom(ctx).WithValues("province", portal.Spec.Province.Code, "environment", portal.Spec.Environment)
-	ctx = ctrl.LoggerInto(ctx, log)
-
-	if !portal.DeletionTimestamp.IsZero() {
-		return ctrl.Result{}, r.reconcileDelete(ctx, portal)
-	}
-	if portal.Annotations[platformv1alpha1.PausedAnnotation] == "true" {
-		return ctrl.Result{}, r.pause(ctx, portal)
-	}
-	if !controllerutil.ContainsFinalizer(portal, platformv1alpha1.PrivateKeysFinalizer) {
-		orig := portal.DeepCopy()
-		controllerutil.AddFinalizer(portal, platformv1alpha1.PrivateKeysFinalizer)
-		if err := r.Patch(ctx, portal, client.MergeFrom(orig)); err != nil {
-			return ctrl.Result{}, err
-		}
+	ctx = ctrl.LoggerInto(ctx, ctrl.LoggerFrom(ctx).WithValues("province", portal.Spec.Province.Code, "environment", portal.Spec.Environment))
+	if done, err := prelude(ctx, r.Client, portal, platformv1alpha1.PrivateKeysFinalizer, func(ctx context.Context) error {
+		return r.deletePrivateKeys(ctx, portal)
+	}); done || err != nil {
+		return ctrl.Result{}, err
 	}
 
 	s := &portalScope{portal: portal}
-	before := portal.Status.DeepCopy()
-	defer func() {
-		if err := r.patchStatus(ctx, s, before, retErr); err != nil && retErr == nil {
-			retErr = err
-		}
-		if u, ok := conditions.AsUserError(retErr); ok {
-			// A user error waits for a watched change, not for a retry.
-			log.Info("stalled", "reason", u.Reason, "message", u.Message)
-			retErr = nil
-		}
-	}()
-
-	phases := []func(context.Context, *portalScope) error{
-		r.resolveNational,
-		r.checkTenancy,
-		r.resolveInputs,
-		r.reconcileChildren,
-		r.observeChildren,
-	}
-	// Each phase needs the ones before it, so the first error ends the reconcile.
-	for _, phase := range phases {
-		if err := phase(ctx, s); err != nil {
-			return ctrl.Result{}, err
-		}
-	}
-	if !s.requeueAt.IsZero() {
+	orig := portal.DeepCopy()
+	err := runPhases(ctx, s, r.resolveNational, r.checkTenancy, r.resolveInputs, r.reconcileChildren, r.observeChildren)
+	r.reportProvince(s)
+	err = finish(ctx, r.Client, r.Recorder, portal, orig, err,
+		fmt.Sprintf("province %s is served at %s", portal.Status.Province, portal.Status.URL),
+		platformv1alpha1.ConditionInterconnectConfigured, platformv1alpha1.ConditionCertificatesReady, platformv1alpha1.ConditionWorkloadReady)
+	var result ctrl.Result
+	if err == nil && !s.requeueAt.IsZero() {
 		result.RequeueAfter = max(s.requeueAt.Sub(r.Clock.Now()), time.Second)
 	}
-	return result, nil
+	return result, err
 }
 
-// pause records the Paused condition and changes nothing else.
-func (r *ProvincePortalReconciler) pause(ctx context.Context, portal *platformv1alpha1.ProvincePortal) error {
-	orig := portal.DeepCopy()
-	conditions.Pause(&portal.Status.Conditions, portal.Generation)
-	if equality.Semantic.DeepEqual(orig.Status, portal.Status) {
-		return nil
-	}
-	return r.Status().Patch(ctx, portal, client.MergeFrom(orig))
-}
-
-// reconcileDelete deletes the province's private keys, then lets the
-// ProvincePortal go; garbage collection removes the other children.
-func (r *ProvincePortalReconciler) reconcileDelete(ctx context.Context, portal *platformv1alpha1.ProvincePortal) error {
-	if !controllerutil.ContainsFinalizer(portal, platformv1alpha1.PrivateKeysFinalizer) {
-		return nil
-	}
+// deletePrivateKeys deletes the province's Certificates and the Secrets
+// holding their private keys; garbage collection removes the other children.
+func (r *ProvincePortalReconciler) deletePrivateKeys(ctx context.Context, portal *platformv1alpha1.ProvincePortal) error {
 	secrets := render.PortalKeypairSecrets(portal)
 	if err := deleteKeypairs(ctx, r.Client, render.PortalOwner(portal), secrets); err != nil {
 		return err
 	}
 	r.Recorder.Eventf(portal, nil, corev1.EventTypeNormal, "PrivateKeysDeleted", "Delete",
 		"deleted the Certificates and the Secrets holding the province's private keys: %v", secrets)
-	orig := portal.DeepCopy()
-	controllerutil.RemoveFinalizer(portal, platformv1alpha1.PrivateKeysFinalizer)
-	return r.Patch(ctx, portal, client.MergeFrom(orig))
+	return nil
 }
 
 // SetupWithManager registers the controller and its watches.

@@ -141,3 +141,15 @@ type ProvinceStatus struct {
 	// +kubebuilder:validation:MaxLength=63
 	Release string `json:"release,omitempty"`
 }
+
+// StatusCommon gives the operator's shared status code access to every kind.
+func (p *ProvincePortal) StatusCommon() *CommonStatus { return &p.Status.CommonStatus }
+
+// StatusCommon gives the operator's shared status code access to every kind.
+func (o *OneStopShop) StatusCommon() *CommonStatus { return &o.Status.CommonStatus }
+
+// StatusCommon gives the operator's shared status code access to every kind.
+func (d *DocExchangeNode) StatusCommon() *CommonStatus { return &d.Status.CommonStatus }
+
+// StatusCommon gives the operator's shared status code access to every kind.
+func (n *NationalPlatform) StatusCommon() *CommonStatus { return &n.Status.CommonStatus }
