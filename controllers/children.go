@@ -14,9 +14,11 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -26,7 +28,7 @@ func childLists() []client.ObjectList {
 	return []client.ObjectList{
 		&corev1.ServiceAccountList{}, &corev1.ConfigMapList{}, &corev1.ServiceList{},
 		&appsv1.DeploymentList{}, &networkingv1.IngressList{}, &networkingv1.NetworkPolicyList{},
-		&policyv1.PodDisruptionBudgetList{}, &cmapi.CertificateList{}, &cmapi.IssuerList{},
+		&policyv1.PodDisruptionBudgetList{}, &cmapi.CertificateList{}, &cmapi.IssuerList{}, &appsv1.StatefulSetList{},
 	}
 }
 
@@ -158,5 +160,53 @@ func deleteKeypairs(ctx context.Context, c client.Client, owner render.Owner, se
 			return fmt.Errorf("delete Secret %s: %w", name, err)
 		}
 	}
+	return nil
+}
+
+// applyAndRecord applies a stack and records an Event naming what it wrote.
+func applyAndRecord(ctx context.Context, a Applier, recorder events.EventRecorder, obj client.Object, owner render.Owner, stack []client.Object) error {
+	written, err := applyChildren(ctx, a, owner, stack)
+	if len(written) > 0 {
+		sort.Strings(written)
+		recorder.Eventf(obj, nil, corev1.EventTypeNormal, "Applied", "Apply", "applied %v", written)
+	}
+	return err
+}
+
+// observeCertificatesInto records the owner's certificates as conditionType
+// on obj, and returns their statuses.
+func observeCertificatesInto(ctx context.Context, c client.Reader, obj object, owner render.Owner, conditionType string) ([]platformv1alpha1.CertificateStatus, error) {
+	certs, notReady, err := observeCertificates(ctx, c, owner)
+	if err != nil {
+		return nil, err
+	}
+	conds := &obj.StatusCommon().Conditions
+	if len(notReady) > 0 {
+		conditions.Set(conds, obj.GetGeneration(), conditionType, false,
+			platformv1alpha1.ReasonWaitingForCertificates, fmt.Sprintf("waiting for cert-manager to issue %v", notReady))
+	} else {
+		conditions.Set(conds, obj.GetGeneration(), conditionType, true, platformv1alpha1.ReasonReady, fmt.Sprintf("%d certificates issued", len(certs)))
+	}
+	return certs, nil
+}
+
+// observeDeployments records WorkloadReady on obj: True when every named
+// Deployment runs its current spec with all replicas available.
+func observeDeployments(ctx context.Context, c client.Reader, obj object, names ...string) error {
+	var messages []string
+	for _, name := range names {
+		ready, message, err := deploymentReady(ctx, c, obj.GetNamespace(), name)
+		if err != nil {
+			return err
+		}
+		if !ready {
+			conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), platformv1alpha1.ConditionWorkloadReady, false,
+				platformv1alpha1.ReasonWaitingForWorkload, message)
+			return nil
+		}
+		messages = append(messages, message)
+	}
+	conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), platformv1alpha1.ConditionWorkloadReady, true,
+		platformv1alpha1.ReasonReady, strings.Join(messages, "; "))
 	return nil
 }

@@ -2,7 +2,14 @@ package controllers
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"testing"
 	"time"
 
@@ -65,6 +72,8 @@ func ensureNational(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: testRelease},
 		Spec: platformv1alpha1.PlatformReleaseSpec{Version: "2026.11.0", Components: []platformv1alpha1.Component{
 			{Name: "portal", Image: "registry.egov.vn/platform/portal@sha256:" + digest, Version: "4.2.0", Vendor: "Example JSC", Conformity: conformity},
+			{Name: "oneStopShop", Image: "registry.egov.vn/platform/motcua@sha256:" + digest, Version: "3.8.1", Vendor: "Example JSC", Conformity: conformity},
+			{Name: "docExchange", Image: "registry.egov.vn/platform/edxml-node@sha256:" + digest, Version: "2.5.0", Vendor: "Example JSC", Conformity: conformity},
 		}},
 	})
 	n := national()
@@ -77,6 +86,7 @@ func national() *platformv1alpha1.NationalPlatform {
 		PublicServicePortal: platformv1alpha1.PublicServicePortal{URL: "https://dichvucong.gov.vn", SyncURL: "https://dichvucong.gov.vn/api/dongbo", SSOIssuerURL: "https://xacthuc.dichvucong.gov.vn"},
 		DataExchange:        platformv1alpha1.DataExchange{GatewayURL: "https://api.ndxp.gov.vn", TokenURL: "https://api.ndxp.gov.vn/oauth2/token"},
 		DocumentAxis:        platformv1alpha1.DocumentAxis{URL: "https://truclienthong.chinhphu.vn"},
+		Postal:              &platformv1alpha1.Postal{URL: "https://api.vnpost.vn", EgressCIDRs: []platformv1alpha1.CIDR{"203.0.113.0/24"}},
 		Trust:               platformv1alpha1.Trust{CAIssuerRef: platformv1alpha1.IssuerReference{Name: "national-ca"}},
 		Network:             platformv1alpha1.NationalNetwork{NationalEgressCIDRs: []platformv1alpha1.CIDR{"198.51.100.0/24"}},
 		DefaultRelease:      testRelease,
@@ -134,20 +144,25 @@ func getPortal(t *testing.T, p *platformv1alpha1.ProvincePortal) *platformv1alph
 	return live
 }
 
-// playControllers does what kubelet and cert-manager would: it marks the
-// portal's Certificates issued (writing their key pair Secrets) and its
-// Deployment's replicas available.
-func playControllers(p *platformv1alpha1.ProvincePortal) error {
+// playControllers does in a namespace what kubelet, the StatefulSet and
+// volume controllers and cert-manager would: Certificates issued (with their
+// key pair Secrets), Issuers ready, Deployments and StatefulSets available,
+// and each StatefulSet's claim created and bound to a volume.
+func playControllers(namespace string) error {
 	ctx := context.Background()
 	certs := &cmapi.CertificateList{}
-	if err := k8s.List(ctx, certs, client.InNamespace(p.Namespace)); err != nil {
+	if err := k8s.List(ctx, certs, client.InNamespace(namespace)); err != nil {
 		return err
 	}
 	notAfter := metav1.NewTime(time.Now().Add(90 * 24 * time.Hour).Truncate(time.Second))
 	for i := range certs.Items {
 		c := &certs.Items[i]
+		certPEM, keyPEM, err := selfSigned(c.Spec.CommonName)
+		if err != nil {
+			return err
+		}
 		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: c.Spec.SecretName, Namespace: c.Namespace},
-			Type: corev1.SecretTypeTLS, Data: map[string][]byte{"tls.crt": []byte("cert"), "tls.key": []byte("key")}}
+			Type: corev1.SecretTypeTLS, Data: map[string][]byte{"tls.crt": certPEM, "tls.key": keyPEM}}
 		if err := k8s.Create(ctx, secret); err != nil && !apierrors.IsAlreadyExists(err) {
 			return err
 		}
@@ -165,16 +180,90 @@ func playControllers(p *platformv1alpha1.ProvincePortal) error {
 			return err
 		}
 	}
-	d := &appsv1.Deployment{}
-	if err := k8s.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: p.Name + "-portal"}, d); err != nil {
+	issuers := &cmapi.IssuerList{}
+	if err := k8s.List(ctx, issuers, client.InNamespace(namespace)); err != nil {
 		return err
 	}
-	if d.Status.ObservedGeneration != d.Generation || d.Status.AvailableReplicas != *d.Spec.Replicas {
-		r := *d.Spec.Replicas
-		d.Status = appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: r, UpdatedReplicas: r, ReadyReplicas: r, AvailableReplicas: r}
-		return k8s.Status().Update(ctx, d)
+	for i := range issuers.Items {
+		iss := &issuers.Items[i]
+		if len(iss.Status.Conditions) == 0 {
+			iss.Status.Conditions = []cmapi.IssuerCondition{{Type: cmapi.IssuerConditionReady, Status: cmmeta.ConditionTrue, Reason: "KeyPairVerified"}}
+			if err := k8s.Status().Update(ctx, iss); err != nil {
+				return err
+			}
+		}
+	}
+	deployments := &appsv1.DeploymentList{}
+	if err := k8s.List(ctx, deployments, client.InNamespace(namespace)); err != nil {
+		return err
+	}
+	for i := range deployments.Items {
+		d := &deployments.Items[i]
+		if r := *d.Spec.Replicas; d.Status.ObservedGeneration != d.Generation || d.Status.AvailableReplicas != r {
+			d.Status = appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: r, UpdatedReplicas: r, ReadyReplicas: r, AvailableReplicas: r}
+			if err := k8s.Status().Update(ctx, d); err != nil {
+				return err
+			}
+		}
+	}
+	sets := &appsv1.StatefulSetList{}
+	if err := k8s.List(ctx, sets, client.InNamespace(namespace)); err != nil {
+		return err
+	}
+	for i := range sets.Items {
+		sts := &sets.Items[i]
+		for _, tmpl := range sts.Spec.VolumeClaimTemplates {
+			if err := bindClaim(ctx, sts, tmpl); err != nil {
+				return err
+			}
+		}
+		if r := *sts.Spec.Replicas; sts.Status.ObservedGeneration != sts.Generation || sts.Status.ReadyReplicas != r {
+			sts.Status = appsv1.StatefulSetStatus{ObservedGeneration: sts.Generation, Replicas: r, ReadyReplicas: r, UpdatedReplicas: r, AvailableReplicas: r}
+			if err := k8s.Status().Update(ctx, sts); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// bindClaim creates the first claim of a StatefulSet's template, as the
+// StatefulSet controller would, and binds it to a new volume whose reclaim
+// policy is Delete, as a dynamic provisioner's would be.
+func bindClaim(ctx context.Context, sts *appsv1.StatefulSet, tmpl corev1.PersistentVolumeClaim) error {
+	name := fmt.Sprintf("%s-%s-0", tmpl.Name, sts.Name)
+	claim := &corev1.PersistentVolumeClaim{}
+	if err := k8s.Get(ctx, types.NamespacedName{Namespace: sts.Namespace, Name: name}, claim); err == nil || !apierrors.IsNotFound(err) {
+		return client.IgnoreNotFound(err)
+	}
+	size := tmpl.Spec.Resources.Requests[corev1.ResourceStorage]
+	pv := &corev1.PersistentVolume{
+		ObjectMeta: metav1.ObjectMeta{Name: "pv-" + sts.Namespace + "-" + name},
+		Spec: corev1.PersistentVolumeSpec{
+			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: size},
+			AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimDelete,
+			PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/tmp/" + name}},
+			ClaimRef:                      &corev1.ObjectReference{Namespace: sts.Namespace, Name: name},
+		},
+	}
+	if tmpl.Spec.StorageClassName != nil {
+		pv.Spec.StorageClassName = *tmpl.Spec.StorageClassName
+	}
+	if err := k8s.Create(ctx, pv); err != nil && !apierrors.IsAlreadyExists(err) {
+		return err
+	}
+	claim = &corev1.PersistentVolumeClaim{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: sts.Namespace, Labels: tmpl.Labels},
+		Spec:       *tmpl.Spec.DeepCopy(),
+	}
+	claim.Spec.VolumeName = pv.Name
+	if err := k8s.Create(ctx, claim); err != nil {
+		return err
+	}
+	claim.Status = corev1.PersistentVolumeClaimStatus{Phase: corev1.ClaimBound, Capacity: corev1.ResourceList{corev1.ResourceStorage: size},
+		AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce}}
+	return k8s.Status().Update(ctx, claim)
 }
 
 func condition(p *platformv1alpha1.ProvincePortal, conditionType string) *metav1.Condition {
@@ -185,19 +274,28 @@ func condition(p *platformv1alpha1.ProvincePortal, conditionType string) *metav1
 // current generation.
 func waitReady(t *testing.T, p *platformv1alpha1.ProvincePortal) *platformv1alpha1.ProvincePortal {
 	t.Helper()
-	var live *platformv1alpha1.ProvincePortal
-	eventually(t, "portal Ready", func() error {
-		if err := playControllers(p); err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+	waitObjectReady(t, p)
+	return p
+}
+
+// waitObjectReady plays the missing controllers in obj's namespace until obj
+// is Ready for its current generation; obj holds the live object after.
+func waitObjectReady(t *testing.T, obj object) {
+	t.Helper()
+	eventually(t, fmt.Sprintf("%T %s Ready", obj, obj.GetName()), func() error {
+		if err := playControllers(obj.GetNamespace()); err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
 			return err
 		}
-		live = getPortal(t, p)
-		c := condition(live, platformv1alpha1.ConditionReady)
-		if c == nil || c.Status != metav1.ConditionTrue || live.Status.ObservedGeneration != live.Generation {
-			return fmt.Errorf("not Ready: %+v", live.Status.Conditions)
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); err != nil {
+			return err
+		}
+		status := obj.StatusCommon()
+		c := meta.FindStatusCondition(status.Conditions, platformv1alpha1.ConditionReady)
+		if c == nil || c.Status != metav1.ConditionTrue || status.ObservedGeneration != obj.GetGeneration() {
+			return fmt.Errorf("not Ready: %+v", status.Conditions)
 		}
 		return nil
 	})
-	return live
 }
 
 // waitStalled waits for Stalled with reason, observed for the current generation.
@@ -242,4 +340,23 @@ func portalChild(p *platformv1alpha1.ProvincePortal, obj client.Object, role str
 	obj.SetNamespace(p.Namespace)
 	obj.SetName(render.PortalOwner(p).Name(role))
 	return obj
+}
+
+// selfSigned makes a throwaway certificate for a key pair Secret.
+func selfSigned(commonName string) ([]byte, []byte, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: commonName},
+		NotBefore: time.Now().Add(-time.Minute), NotAfter: time.Now().Add(90 * 24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -106,4 +107,34 @@ func secretVersion(ctx context.Context, c client.Reader, namespace, name string)
 		return "", fmt.Errorf("get Secret %s metadata: %w", name, err)
 	}
 	return m.ResourceVersion, nil
+}
+
+// stalled is a user error; see conditions.Stalled.
+func stalled(reason, format string, args ...any) error {
+	return conditions.Stalled(reason, format, args...)
+}
+
+// recordInput records conditionType on obj from the outcome of resolving an
+// input, and reports whether resolving failed.
+func recordInput(obj object, conditionType string, err error, okMessage string) bool {
+	conds := &obj.StatusCommon().Conditions
+	if u, ok := conditions.AsUserError(err); ok {
+		conditions.Set(conds, obj.GetGeneration(), conditionType, false, u.Reason, u.Message)
+		return true
+	}
+	if err != nil {
+		return true
+	}
+	conditions.Set(conds, obj.GetGeneration(), conditionType, true, platformv1alpha1.ReasonReady, okMessage)
+	return false
+}
+
+// recordDisabled records a feature the user turned off as configured.
+func recordDisabled(obj object, conditionType, message string) {
+	conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), conditionType, true, platformv1alpha1.ReasonDisabled, message)
+}
+
+// withinDomain reports whether host is domain or one of its subdomains.
+func withinDomain(host, domain string) bool {
+	return host == domain || strings.HasSuffix(host, "."+domain)
 }

@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -101,8 +100,8 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 		}
 	}
 	solvesHTTP01 := false
-	if p.Spec.Ingress != nil && p.Spec.Ingress.IssuerRef != nil {
-		clusterIssuer, issuer, err := checkIssuer(ctx, r.Client, p.Namespace, *p.Spec.Ingress.IssuerRef, platformv1alpha1.ReasonIssuerNotFound)
+	if ref := render.PublicIssuerRef(p); ref != nil {
+		clusterIssuer, issuer, err := checkIssuer(ctx, r.Client, p.Namespace, *ref, platformv1alpha1.ReasonIssuerNotFound)
 		if err != nil {
 			return err
 		}
@@ -132,12 +131,7 @@ func issuerSpec(ci *cmapi.ClusterIssuer, iss *cmapi.Issuer) cmapi.IssuerSpec {
 // reconcileChildren applies the rendered stack and deletes what it no longer holds.
 func (r *ProvincePortalReconciler) reconcileChildren(ctx context.Context, s *portalScope) error {
 	p := s.portal
-	written, err := applyChildren(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, render.PortalOwner(p), render.PortalStack(s.inputs))
-	if len(written) > 0 {
-		sort.Strings(written)
-		r.Recorder.Eventf(p, nil, corev1.EventTypeNormal, "Applied", "Apply", "applied %v", written)
-	}
-	if err != nil {
+	if err := applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, p, render.PortalOwner(p), render.PortalStack(s.inputs)); err != nil {
 		return err
 	}
 	conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionInterconnectConfigured, true, platformv1alpha1.ReasonReady,
@@ -148,26 +142,11 @@ func (r *ProvincePortalReconciler) reconcileChildren(ctx context.Context, s *por
 // observeChildren reads the certificates and the Deployment back into status.
 func (r *ProvincePortalReconciler) observeChildren(ctx context.Context, s *portalScope) error {
 	p := s.portal
-	certs, notReady, err := observeCertificates(ctx, r.Client, render.PortalOwner(p))
+	owner := render.PortalOwner(p)
+	certs, err := observeCertificatesInto(ctx, r.Client, p, owner, platformv1alpha1.ConditionCertificatesReady)
 	if err != nil {
 		return err
 	}
 	p.Status.Certificates = certs
-	if len(notReady) > 0 {
-		conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionCertificatesReady, false,
-			platformv1alpha1.ReasonWaitingForCertificates, fmt.Sprintf("waiting for cert-manager to issue %v", notReady))
-	} else {
-		conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionCertificatesReady, true,
-			platformv1alpha1.ReasonReady, fmt.Sprintf("%d certificates issued", len(certs)))
-	}
-	ready, message, err := deploymentReady(ctx, r.Client, p.Namespace, render.PortalOwner(p).Name(render.RolePortal))
-	if err != nil {
-		return err
-	}
-	reason := platformv1alpha1.ReasonReady
-	if !ready {
-		reason = platformv1alpha1.ReasonWaitingForWorkload
-	}
-	conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionWorkloadReady, ready, reason, message)
-	return nil
+	return observeDeployments(ctx, r.Client, p, owner.Name(render.RolePortal))
 }

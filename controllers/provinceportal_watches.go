@@ -56,16 +56,9 @@ func (r *ProvincePortalReconciler) portalsOfClusterIssuer(ctx context.Context, o
 		return r.allPortals(ctx, obj)
 	}
 	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
-		ref := publicIssuer(p)
+		ref := render.PublicIssuerRef(p)
 		return ref != nil && ref.Kind == cmapi.ClusterIssuerKind && ref.Name == obj.GetName()
 	})
-}
-
-func publicIssuer(p *platformv1alpha1.ProvincePortal) *platformv1alpha1.IssuerReference {
-	if p.Spec.Ingress == nil {
-		return nil
-	}
-	return p.Spec.Ingress.IssuerRef
 }
 
 // portalsOfSecret: the portals in the Secret's namespace that mount it.

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"reflect"
 
 	corev1 "k8s.io/api/core/v1"
@@ -37,7 +38,8 @@ func prelude(ctx context.Context, c client.Client, obj object, finalizer string,
 		}
 		orig := obj.DeepCopyObject().(client.Object)
 		controllerutil.RemoveFinalizer(obj, finalizer)
-		return true, c.Patch(ctx, obj, client.MergeFrom(orig))
+		// A reconcile racing this one may have let the object go already.
+		return true, client.IgnoreNotFound(c.Patch(ctx, obj, client.MergeFrom(orig)))
 	}
 	if paused(obj) {
 		return true, pause(ctx, c, obj)
@@ -86,11 +88,15 @@ func statusOf(obj client.Object) any {
 	return reflect.ValueOf(obj).Elem().FieldByName("Status").Interface()
 }
 
+// errWaiting ends a reconcile that must wait for another object (a watch on
+// it brings the reconcile back): the status says Reconciling, nothing retries.
+var errWaiting = errors.New("waiting for a dependency")
+
 // summarize sets the summary conditions and observedGeneration after a
 // reconcile reached a verdict; a transient error leaves the status alone.
 func summarize(obj object, reconcileErr error, details ...string) bool {
 	userErr, isUserErr := conditions.AsUserError(reconcileErr)
-	if reconcileErr != nil && !isUserErr {
+	if reconcileErr != nil && !isUserErr && !errors.Is(reconcileErr, errWaiting) {
 		return false
 	}
 	status := obj.StatusCommon()
@@ -126,6 +132,9 @@ func finish(ctx context.Context, c client.Client, recorder events.EventRecorder,
 	}
 	if u, ok := conditions.AsUserError(reconcileErr); ok {
 		ctrl.LoggerFrom(ctx).Info("stalled", "reason", u.Reason, "message", u.Message)
+		return nil
+	}
+	if errors.Is(reconcileErr, errWaiting) {
 		return nil
 	}
 	return reconcileErr

@@ -13,6 +13,16 @@ func Setup(mgr ctrl.Manager) error {
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
+	if err := (&OneStopShopReconciler{
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: recorder, Clock: clock.RealClock{},
+	}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	if err := (&DocExchangeNodeReconciler{
+		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: recorder, Clock: clock.RealClock{},
+	}).SetupWithManager(mgr); err != nil {
+		return err
+	}
 	return (&NationalPlatformReconciler{
 		Client: mgr.GetClient(), Recorder: recorder, Clock: clock.RealClock{},
 	}).SetupWithManager(mgr)

@@ -12,6 +12,21 @@ const (
 	ConditionCAIssuerReady = "CAIssuerReady"
 	// ConditionTrustRootsValid is True when every trusted root is a current CA certificate.
 	ConditionTrustRootsValid = "TrustRootsValid"
+	// ConditionPortalReady is True when the referenced ProvincePortal's SubCA issues.
+	ConditionPortalReady = "PortalReady"
+	// ConditionDatabaseConfigured is True when the database Secret and key exist.
+	ConditionDatabaseConfigured = "DatabaseConfigured"
+	// ConditionNationalSyncConfigured is True when dossier synchronisation is wired (or off by choice).
+	ConditionNationalSyncConfigured = "NationalSyncConfigured"
+	// ConditionPostalDeliveryConfigured is True when postal delivery is wired (or off by choice).
+	ConditionPostalDeliveryConfigured = "PostalDeliveryConfigured"
+	// ConditionSigningCertificateReady is True when the node's signing certificate is issued.
+	ConditionSigningCertificateReady = "SigningCertificateReady"
+	// ConditionStorageBound is True when every claim of the node is Bound and holds spec.storage.size.
+	ConditionStorageBound = "StorageBound"
+	// ConditionStorageResized is True when every claim requests spec.storage.size;
+	// False while a grown claim waits, or when its StorageClass cannot grow.
+	ConditionStorageResized = "StorageResized"
 )
 
 // Condition reasons. A Stalled condition's reason says which input a user must fix.
@@ -52,6 +67,24 @@ const (
 	ReasonWaitingForCertificates = "WaitingForCertificates"
 	// ReasonWaitingForWorkload means the workload does not yet run the current spec.
 	ReasonWaitingForWorkload = "WaitingForWorkload"
+	// ReasonPortalNotFound means the ProvincePortal named by spec.portalRef does not exist.
+	ReasonPortalNotFound = "PortalNotFound"
+	// ReasonWaitingForPortal means the ProvincePortal's SubCA does not issue yet.
+	ReasonWaitingForPortal = "WaitingForPortal"
+	// ReasonDisabled means a feature is off by the user's choice.
+	ReasonDisabled = "Disabled"
+	// ReasonPostalNotConfigured means the NationalPlatform names no postal service.
+	ReasonPostalNotConfigured = "PostalNotConfigured"
+	// ReasonDomainOutsideSubCA means a host the SubCA may not issue for, with no public issuer.
+	ReasonDomainOutsideSubCA = "DomainOutsideSubCA"
+	// ReasonWaitingForStorage means some claims are not Bound yet.
+	ReasonWaitingForStorage = "WaitingForStorage"
+	// ReasonExpansionNotSupported means the StorageClass does not allow claims to grow.
+	ReasonExpansionNotSupported = "ExpansionNotSupported"
+	// ReasonResizing means grown claims wait for their volumes to grow.
+	ReasonResizing = "Resizing"
+	// ReasonDuplicateOrganID means an older DocExchangeNode of the namespace has the same organId.
+	ReasonDuplicateOrganID = "DuplicateOrganID"
 )
 
 // Finalizers the operator sets.
@@ -59,4 +92,7 @@ const (
 	// PrivateKeysFinalizer lets the operator delete the Secrets holding a
 	// province's private keys before the object that asked for them goes.
 	PrivateKeysFinalizer = "platform.egov.vn/private-keys"
+	// DocumentStorageFinalizer lets the operator make sure a document exchange
+	// node's volumes are retained, and say where they are, before the node goes.
+	DocumentStorageFinalizer = "platform.egov.vn/document-storage"
 )

@@ -75,7 +75,7 @@ func PortalSecretRefs(spec platformv1alpha1.ProvincePortalSpec) []string {
 // who the province is and where the national systems are. Credentials are
 // not here: they stay in the user's Secrets, mounted by reference.
 func Interconnect(p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform) map[string]string {
-	unit, _ := provinces.Lookup(string(p.Spec.Province.Code))
+	unit := provinceUnit(p)
 	data := map[string]string{
 		"EGOV_PROVINCE_CODE":             unit.Code,
 		"EGOV_PROVINCE_NAME":             unit.FullName(),
@@ -106,18 +106,24 @@ func Interconnect(p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.Nation
 	return data
 }
 
+// provinceUnit is the province a portal serves; admission guarantees the code is current.
+func provinceUnit(p *platformv1alpha1.ProvincePortal) provinces.Unit {
+	unit, _ := provinces.Lookup(string(p.Spec.Province.Code))
+	return unit
+}
+
 // PortalStack returns every object of a ProvincePortal, in apply order.
 func PortalStack(in PortalInputs) []client.Object {
 	p, n := in.Portal, in.National
 	o := PortalOwner(p)
-	unit, _ := provinces.Lookup(string(p.Spec.Province.Code))
+	unit := provinceUnit(p)
 	domain := string(p.Spec.Domain)
 	replicas := PortalReplicas(p.Spec)
 	network := n.Spec.Network
 
 	tlsIssuer := SubCAIssuerRef(p.Name)
-	if p.Spec.Ingress != nil && p.Spec.Ingress.IssuerRef != nil {
-		tlsIssuer = IssuerRef(*p.Spec.Ingress.IssuerRef)
+	if ref := PublicIssuerRef(p); ref != nil {
+		tlsIssuer = IssuerRef(*ref)
 	}
 	interconnect := Interconnect(p, n)
 	bundle := TrustBundle(in.TrustedRoots)
@@ -133,18 +139,6 @@ func PortalStack(in PortalInputs) []client.Object {
 	if p.Spec.SSO != nil && p.Spec.SSO.ClientSecretRef != nil {
 		mounts = append(mounts, Mount{Name: "sso", Path: CredentialsMountPath + "/sso", Secret: p.Spec.SSO.ClientSecretRef.Name})
 	}
-	checksumInputs := map[string]string{"trust-bundle": bundle}
-	for k, v := range interconnect {
-		checksumInputs["interconnect/"+k] = v
-	}
-	for name, version := range in.SecretVersions {
-		checksumInputs["secret/"+name] = version
-	}
-
-	className := ""
-	if p.Spec.Ingress != nil {
-		className = p.Spec.Ingress.ClassName
-	}
 	objs := []client.Object{
 		ServiceAccount(o, RolePortal),
 		SubCACertificate(o, unit.FullName(), domain, p.Spec.OrganID, n.Spec.Trust.CAIssuerRef),
@@ -158,10 +152,10 @@ func PortalStack(in PortalInputs) []client.Object {
 			Replicas: replicas, SecurityLevel: p.Spec.SecurityLevel,
 			Resources: Resources(p.Spec.Resources), Mounts: mounts,
 			EnvFrom:  []string{o.Name(RoleInterconnect)},
-			Checksum: Checksum(checksumInputs), Serves: true,
+			Checksum: Checksum(checksumInputs(nil, interconnect, bundle, in.SecretVersions)), Serves: true,
 		}),
 		Service(o, RolePortal),
-		Ingress(o, RolePortal, className, domain, "/", KeypairSecret(o.Name(RolePortal))),
+		Ingress(o, RolePortal, ingressClass(p), domain, "/", KeypairSecret(o.Name(RolePortal))),
 		DefaultDenyPolicy(o),
 		DNSPolicy(o, network.DNS()),
 		ComponentPolicy(o, RolePortal,

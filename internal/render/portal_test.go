@@ -10,8 +10,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/pod-security-admission/api"
-	"k8s.io/pod-security-admission/policy"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -116,21 +114,6 @@ func findDeployment(t *testing.T, objs []client.Object) *appsv1.Deployment {
 	}
 	t.Fatal("no Deployment rendered")
 	return nil
-}
-
-func TestPortalPodsPassRestrictedPodSecurity(t *testing.T) {
-	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := findDeployment(t, PortalStack(testPortalInputs(4)))
-	results := evaluator.EvaluatePod(api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()},
-		&d.Spec.Template.ObjectMeta, &d.Spec.Template.Spec)
-	for _, r := range results {
-		if !r.Allowed {
-			t.Errorf("restricted check failed: %s: %s", r.ForbiddenReason, r.ForbiddenDetail)
-		}
-	}
 }
 
 func TestReplicasAndDisruptionBudgetFollowTheSecurityLevel(t *testing.T) {

@@ -27,8 +27,15 @@ type Workload struct {
 	Env     []corev1.EnvVar
 	// Checksum rolls the pods when mounted configuration changes.
 	Checksum string
+	// Args select the workload's mode in the component image.
+	Args []string
 	// Serves is true when the workload listens on the http port.
 	Serves bool
+	// Annotations go on the pod template besides the checksum.
+	Annotations map[string]string
+	// ExtraMounts are writable volumes the pod template does not define,
+	// such as a StatefulSet's claims.
+	ExtraMounts []corev1.VolumeMount
 }
 
 // ServiceAccount is a workload's identity, without an API token: the stack
@@ -41,18 +48,23 @@ func ServiceAccount(o Owner, component string) *corev1.ServiceAccount {
 	}
 }
 
-// Deployment runs a stateless workload under the restricted Pod Security Standard.
-func Deployment(o Owner, w Workload) *appsv1.Deployment {
+// PodTemplate is a workload's pod under the restricted Pod Security Standard.
+func PodTemplate(o Owner, w Workload) corev1.PodTemplateSpec {
 	vols, mounts := volumes(w.Mounts)
-	podLabels := o.Labels(w.Component)
-	podLabels[LabelVersion] = w.Version
+	labels := o.Labels(w.Component)
+	labels[LabelVersion] = w.Version
+	annotations := map[string]string{ChecksumAnnotation: w.Checksum}
+	for k, v := range w.Annotations {
+		annotations[k] = v
+	}
 	container := corev1.Container{
 		Name:            w.Component,
 		Image:           w.Image,
 		ImagePullPolicy: corev1.PullIfNotPresent,
+		Args:            w.Args,
 		Env:             w.Env,
 		Resources:       w.Resources,
-		VolumeMounts:    mounts,
+		VolumeMounts:    append(mounts, w.ExtraMounts...),
 		SecurityContext: RestrictedContainerSecurityContext(),
 	}
 	for _, cm := range w.EnvFrom {
@@ -65,28 +77,35 @@ func Deployment(o Owner, w Workload) *appsv1.Deployment {
 		container.ReadinessProbe = httpProbe("/readyz", 10)
 		container.LivenessProbe = httpProbe("/healthz", 20)
 	}
+	return corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: labels, Annotations: annotations},
+		Spec: corev1.PodSpec{
+			ServiceAccountName:           o.Name(w.Component),
+			AutomountServiceAccountToken: ptr.To(false),
+			SecurityContext:              RestrictedPodSecurityContext(),
+			Containers:                   []corev1.Container{container},
+			Volumes:                      vols,
+			TopologySpreadConstraints:    spreadAcrossNodes(w.SecurityLevel, o.SelectorLabels(w.Component)),
+		},
+	}
+}
+
+// workloadMeta is the metadata of a workload object, with the version label.
+func workloadMeta(o Owner, w Workload) metav1.ObjectMeta {
 	meta := o.Meta(w.Component, w.Component)
 	meta.Labels[LabelVersion] = w.Version
+	return meta
+}
+
+// Deployment runs a stateless workload.
+func Deployment(o Owner, w Workload) *appsv1.Deployment {
 	return &appsv1.Deployment{
 		TypeMeta:   typeMeta("apps/v1", "Deployment"),
-		ObjectMeta: meta,
+		ObjectMeta: workloadMeta(o, w),
 		Spec: appsv1.DeploymentSpec{
 			Replicas: ptr.To(w.Replicas),
 			Selector: metaSelector(o.SelectorLabels(w.Component)),
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{
-					Labels:      podLabels,
-					Annotations: map[string]string{ChecksumAnnotation: w.Checksum},
-				},
-				Spec: corev1.PodSpec{
-					ServiceAccountName:           o.Name(w.Component),
-					AutomountServiceAccountToken: ptr.To(false),
-					SecurityContext:              RestrictedPodSecurityContext(),
-					Containers:                   []corev1.Container{container},
-					Volumes:                      vols,
-					TopologySpreadConstraints:    spreadAcrossNodes(w.SecurityLevel, o.SelectorLabels(w.Component)),
-				},
-			},
+			Template: PodTemplate(o, w),
 		},
 	}
 }

@@ -1,0 +1,183 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+// DocExchangeNodeReconciler renders and applies each edXML document exchange
+// node, and keeps its documents' storage: claims retained, volumes Retain,
+// claims grown in place.
+type DocExchangeNodeReconciler struct {
+	client.Client
+	// APIReader reads Secrets straight from the API server: their data is never cached.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
+}
+
+type nodeScope struct {
+	node   *platformv1alpha1.DocExchangeNode
+	portal portalInputs
+	inputs render.DocExchangeInputs
+}
+
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=docexchangenodes,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=docexchangenodes/status,verbs=get;patch
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=docexchangenodes/finalizers,verbs=update
+// +kubebuilder:rbac:groups=apps,resources=statefulsets,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups="",resources=persistentvolumeclaims,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups="",resources=persistentvolumes,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=storage.k8s.io,resources=storageclasses,verbs=get;list;watch
+
+// Reconcile converges one DocExchangeNode.
+func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	node := &platformv1alpha1.DocExchangeNode{}
+	if err := r.Get(ctx, req.NamespacedName, node); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if done, err := prelude(ctx, r.Client, node, platformv1alpha1.DocumentStorageFinalizer, func(ctx context.Context) error {
+		return r.release(ctx, node)
+	}); done || err != nil {
+		return ctrl.Result{}, err
+	}
+	s := &nodeScope{node: node}
+	orig := node.DeepCopy()
+	err := runPhases(ctx, s, r.resolveInputs, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.observeChildren)
+	if s.portal.portal != nil {
+		node.Status.Province = string(s.portal.portal.Spec.Province.Code)
+		node.Status.Release = s.portal.release
+	}
+	err = finish(ctx, r.Client, r.Recorder, node, orig, err, "the node exchanges documents as "+string(node.Spec.OrganID),
+		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionSigningCertificateReady,
+		platformv1alpha1.ConditionStorageBound, platformv1alpha1.ConditionWorkloadReady)
+	var result ctrl.Result
+	if err == nil && !s.portal.rootsExpireAt.IsZero() {
+		result.RequeueAfter = max(s.portal.rootsExpireAt.Sub(r.Clock.Now()), time.Second)
+	}
+	return result, err
+}
+
+func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeScope) error {
+	var err error
+	node := s.node
+	if s.portal, err = resolvePortal(ctx, r.Client, r.Clock, node, node.Spec.PortalRef, platformv1alpha1.ComponentDocExchange); err != nil {
+		return err
+	}
+	versions := map[string]string{}
+	if ref := node.Spec.AxisCredentialsSecretRef; ref != nil {
+		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, node.Namespace, ref.Name, "systemID", "secretKey"); err != nil {
+			return err
+		}
+	}
+	signing := render.DocExchangeKeypairSecret(node)
+	if versions[signing], err = secretVersion(ctx, r.Client, node.Namespace, signing); err != nil {
+		return err
+	}
+	templateSize, err := r.templateSize(ctx, node)
+	if err != nil {
+		return err
+	}
+	s.inputs = render.DocExchangeInputs{
+		Node: node, Portal: s.portal.portal, National: s.portal.national, Release: s.portal.release,
+		Component: s.portal.component, TrustedRoots: s.portal.roots, TemplateSize: templateSize, SecretVersions: versions,
+	}
+	return nil
+}
+
+// checkOrganID lets the oldest node of the namespace use an organId.
+func (r *DocExchangeNodeReconciler) checkOrganID(ctx context.Context, s *nodeScope) error {
+	list := &platformv1alpha1.DocExchangeNodeList{}
+	if err := r.List(ctx, list, client.InNamespace(s.node.Namespace)); err != nil {
+		return err
+	}
+	for i := range list.Items {
+		other := &list.Items[i]
+		if other.UID != s.node.UID && other.DeletionTimestamp.IsZero() && other.Spec.OrganID == s.node.Spec.OrganID && olderThan(other, s.node) {
+			return stalled(platformv1alpha1.ReasonDuplicateOrganID,
+				"DocExchangeNode %s already exchanges documents as %s in namespace %s: each node needs its own organId", other.Name, s.node.Spec.OrganID, s.node.Namespace)
+		}
+	}
+	return nil
+}
+
+func (r *DocExchangeNodeReconciler) reconcileChildren(ctx context.Context, s *nodeScope) error {
+	owner := render.DocExchangeOwner(s.node, s.portal.portal)
+	return applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.node, owner, render.DocExchangeStack(s.inputs))
+}
+
+func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *nodeScope) error {
+	owner := render.DocExchangeOwner(s.node, s.portal.portal)
+	if _, err := observeCertificatesInto(ctx, r.Client, s.node, owner, platformv1alpha1.ConditionSigningCertificateReady); err != nil {
+		return err
+	}
+	signing, err := signingCertificateStatus(ctx, r.APIReader, s.node.Namespace, render.DocExchangeKeypairSecret(s.node))
+	if err != nil {
+		return err
+	}
+	s.node.Status.SigningCertificate = signing
+	return observeStatefulSet(ctx, r.Client, s.node, render.DocExchangeStatefulSet(s.node))
+}
+
+// SetupWithManager registers the controller and its watches.
+func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	f := followers{Client: r.Client, list: func(ctx context.Context, namespace string) ([]follower, error) {
+		list := &platformv1alpha1.DocExchangeNodeList{}
+		if err := r.List(ctx, list, client.InNamespace(namespace)); err != nil {
+			return nil, err
+		}
+		out := make([]follower, 0, len(list.Items))
+		for _, d := range list.Items {
+			out = append(out, follower{key: types.NamespacedName{Namespace: d.Namespace, Name: d.Name}, portal: d.Spec.PortalRef.Name,
+				secrets: append(render.DocExchangeSecretRefs(d.Spec), render.DocExchangeKeypairSecret(&d))})
+		}
+		return out, nil
+	}}
+	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&platformv1alpha1.DocExchangeNode{}, builder.WithPredicates(predicate.Or(
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Owns(&corev1.ServiceAccount{}).
+		Owns(&corev1.ConfigMap{}).
+		Owns(&corev1.Service{}).
+		Owns(&appsv1.StatefulSet{}).
+		Owns(&networkingv1.NetworkPolicy{}).
+		Owns(&cmapi.Certificate{}).
+		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(nodeOfClaim)).
+		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), specChanges).
+		Watches(&cmapi.Issuer{}, handler.EnqueueRequestsFromMapFunc(f.ofIssuer)).
+		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
+		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(f.ofSecret), builder.OnlyMetadata).
+		Watches(&platformv1alpha1.DocExchangeNode{}, handler.EnqueueRequestsFromMapFunc(f.inNamespace),
+			builder.WithPredicates(predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }})).
+		Complete(r)
+}
+
+// nodeOfClaim maps a documents claim to its node through the claim
+// template's labels.
+func nodeOfClaim(_ context.Context, obj client.Object) []reconcile.Request {
+	l := obj.GetLabels()
+	if l[render.LabelManagedBy] != render.ManagedBy || l[render.LabelName] != render.RoleEdxmlNode || l[render.LabelInstance] == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: l[render.LabelInstance]}}}
+}

@@ -1,0 +1,233 @@
+package controllers
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+// templateSize is the size the StatefulSet's claim template already has:
+// templates are immutable, so a grown spec.storage.size is applied to the
+// claims themselves.
+func (r *DocExchangeNodeReconciler) templateSize(ctx context.Context, node *platformv1alpha1.DocExchangeNode) (resource.Quantity, error) {
+	sts := &appsv1.StatefulSet{}
+	err := r.Get(ctx, types.NamespacedName{Namespace: node.Namespace, Name: render.DocExchangeStatefulSet(node)}, sts)
+	if apierrors.IsNotFound(err) {
+		return node.Spec.Storage.Size, nil
+	} else if err != nil {
+		return resource.Quantity{}, err
+	}
+	for _, t := range sts.Spec.VolumeClaimTemplates {
+		if t.Name == render.DocumentsVolume {
+			return t.Spec.Resources.Requests[corev1.ResourceStorage], nil
+		}
+	}
+	return node.Spec.Storage.Size, nil
+}
+
+// claims lists the node's documents claims, by name.
+func (r *DocExchangeNodeReconciler) claims(ctx context.Context, node *platformv1alpha1.DocExchangeNode) ([]corev1.PersistentVolumeClaim, error) {
+	list := &corev1.PersistentVolumeClaimList{}
+	err := r.List(ctx, list, client.InNamespace(node.Namespace), client.MatchingLabels{
+		render.LabelInstance: node.Name, render.LabelName: render.RoleEdxmlNode, render.LabelManagedBy: render.ManagedBy,
+	})
+	sort.Slice(list.Items, func(i, j int) bool { return list.Items[i].Name < list.Items[j].Name })
+	return list.Items, err
+}
+
+// reconcileStorage grows the claims to spec.storage.size where the
+// StorageClass allows, sets every bound volume's reclaim policy to Retain and
+// reports StorageBound and StorageResized.
+func (r *DocExchangeNodeReconciler) reconcileStorage(ctx context.Context, s *nodeScope) error {
+	node := s.node
+	claims, err := r.claims(ctx, node)
+	if err != nil {
+		return err
+	}
+	want := node.Spec.Storage.Size
+	var names, unbound, waiting, fixed []string
+	for i := range claims {
+		claim := &claims[i]
+		names = append(names, claim.Name)
+		if claim.Status.Phase != corev1.ClaimBound {
+			unbound = append(unbound, claim.Name)
+			continue
+		}
+		if err := r.retainVolume(ctx, claim.Spec.VolumeName); err != nil {
+			return err
+		}
+		requested := claim.Spec.Resources.Requests[corev1.ResourceStorage]
+		if requested.Cmp(want) < 0 {
+			expandable, err := r.expandable(ctx, claim)
+			if err != nil {
+				return err
+			}
+			if !expandable {
+				fixed = append(fixed, claim.Name)
+				continue
+			}
+			orig := claim.DeepCopy()
+			claim.Spec.Resources.Requests[corev1.ResourceStorage] = want
+			if err := r.Patch(ctx, claim, client.MergeFrom(orig)); err != nil {
+				return fmt.Errorf("grow claim %s: %w", claim.Name, err)
+			}
+		}
+		if capacity := claim.Status.Capacity[corev1.ResourceStorage]; capacity.Cmp(want) < 0 {
+			waiting = append(waiting, claim.Name)
+		}
+	}
+	node.Status.Claims = names
+	conds, gen := &node.Status.Conditions, node.Generation
+	switch {
+	case len(claims) == 0:
+		conditions.Set(conds, gen, platformv1alpha1.ConditionStorageBound, false, platformv1alpha1.ReasonWaitingForStorage, "the StatefulSet has not created its claim yet")
+	case len(unbound) > 0:
+		conditions.Set(conds, gen, platformv1alpha1.ConditionStorageBound, false, platformv1alpha1.ReasonWaitingForStorage, fmt.Sprintf("claims not bound yet: %v", unbound))
+	default:
+		conditions.Set(conds, gen, platformv1alpha1.ConditionStorageBound, true, platformv1alpha1.ReasonReady, fmt.Sprintf("claims %v are bound; their volumes are retained", names))
+	}
+	switch {
+	case len(fixed) > 0:
+		conditions.Set(conds, gen, platformv1alpha1.ConditionStorageResized, false, platformv1alpha1.ReasonExpansionNotSupported,
+			fmt.Sprintf("claims %v cannot grow to %s: their StorageClass does not allow volume expansion", fixed, want.String()))
+	case len(waiting) > 0:
+		conditions.Set(conds, gen, platformv1alpha1.ConditionStorageResized, false, platformv1alpha1.ReasonResizing,
+			fmt.Sprintf("claims %v requested %s; waiting for their volumes to grow", waiting, want.String()))
+	case len(claims) > 0:
+		conditions.Set(conds, gen, platformv1alpha1.ConditionStorageResized, true, platformv1alpha1.ReasonReady, "every claim holds "+want.String())
+	}
+	return nil
+}
+
+// expandable reports whether a claim's StorageClass lets it grow.
+func (r *DocExchangeNodeReconciler) expandable(ctx context.Context, claim *corev1.PersistentVolumeClaim) (bool, error) {
+	if claim.Spec.StorageClassName == nil || *claim.Spec.StorageClassName == "" {
+		return false, nil
+	}
+	sc := &storagev1.StorageClass{}
+	if err := r.Get(ctx, types.NamespacedName{Name: *claim.Spec.StorageClassName}, sc); apierrors.IsNotFound(err) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return sc.AllowVolumeExpansion != nil && *sc.AllowVolumeExpansion, nil
+}
+
+// retainVolume sets a bound volume's reclaim policy to Retain, so deleting
+// the claim (or the namespace) never deletes the documents.
+func (r *DocExchangeNodeReconciler) retainVolume(ctx context.Context, name string) error {
+	if name == "" {
+		return nil
+	}
+	pv := &corev1.PersistentVolume{}
+	if err := r.Get(ctx, types.NamespacedName{Name: name}, pv); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	if pv.Spec.PersistentVolumeReclaimPolicy == corev1.PersistentVolumeReclaimRetain {
+		return nil
+	}
+	orig := pv.DeepCopy()
+	pv.Spec.PersistentVolumeReclaimPolicy = corev1.PersistentVolumeReclaimRetain
+	if err := r.Patch(ctx, pv, client.MergeFrom(orig)); err != nil {
+		return fmt.Errorf("retain volume %s: %w", name, err)
+	}
+	return nil
+}
+
+// release runs before a node goes: its volumes are made Retain, an Event
+// says where the documents are, and its signing key is deleted. The claims
+// stay: the StatefulSet retains them, and a new node of the same name
+// reattaches them.
+func (r *DocExchangeNodeReconciler) release(ctx context.Context, node *platformv1alpha1.DocExchangeNode) error {
+	claims, err := r.claims(ctx, node)
+	if err != nil {
+		return err
+	}
+	var names, volumes []string
+	for _, c := range claims {
+		names = append(names, c.Name)
+		if c.Spec.VolumeName != "" {
+			volumes = append(volumes, c.Spec.VolumeName)
+			if err := r.retainVolume(ctx, c.Spec.VolumeName); err != nil {
+				return err
+			}
+		}
+	}
+	if err := deleteKeypairs(ctx, r.Client, render.Owner{Object: node}, []string{render.DocExchangeKeypairSecret(node)}); err != nil {
+		return err
+	}
+	r.Recorder.Eventf(node, nil, corev1.EventTypeNormal, "DocumentStorageRetained", "Delete",
+		"the documents of %s stay in namespace %s: claims [%s] on volumes [%s] (reclaim policy Retain); a new DocExchangeNode named %s reattaches them",
+		node.Spec.OrganID, node.Namespace, strings.Join(names, ", "), strings.Join(volumes, ", "), node.Name)
+	return nil
+}
+
+// signingCertificateStatus reads the serial number and expiry of the
+// certificate in a key pair Secret, nil while it is not issued.
+func signingCertificateStatus(ctx context.Context, c client.Reader, namespace, name string) (*platformv1alpha1.SigningCertificateStatus, error) {
+	secret := &corev1.Secret{}
+	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, secret); apierrors.IsNotFound(err) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(secret.Data[corev1.TLSCertKey])
+	if block == nil {
+		return nil, nil
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, nil // not a certificate yet; cert-manager rewrites it
+	}
+	return &platformv1alpha1.SigningCertificateStatus{
+		SerialNumber: fmt.Sprintf("%x", cert.SerialNumber),
+		NotAfter:     &metav1.Time{Time: cert.NotAfter.UTC()},
+	}, nil
+}
+
+// observeStatefulSet records WorkloadReady on obj: True when the StatefulSet
+// runs its current spec with every replica ready.
+func observeStatefulSet(ctx context.Context, c client.Reader, obj object, name string) error {
+	sts := &appsv1.StatefulSet{}
+	ready, message := false, ""
+	if err := c.Get(ctx, types.NamespacedName{Namespace: obj.GetNamespace(), Name: name}, sts); apierrors.IsNotFound(err) {
+		message = "StatefulSet " + name + " does not exist yet"
+	} else if err != nil {
+		return err
+	} else {
+		want := int32(1)
+		if sts.Spec.Replicas != nil {
+			want = *sts.Spec.Replicas
+		}
+		switch {
+		case sts.Status.ObservedGeneration < sts.Generation:
+			message = "StatefulSet " + name + " has not observed its latest spec"
+		case sts.Status.ReadyReplicas < want || sts.Status.UpdatedReplicas < want:
+			message = fmt.Sprintf("StatefulSet %s: %d of %d replicas updated and ready", name, min(sts.Status.ReadyReplicas, sts.Status.UpdatedReplicas), want)
+		default:
+			ready, message = true, fmt.Sprintf("StatefulSet %s: %d replicas ready", name, want)
+		}
+	}
+	reason := platformv1alpha1.ReasonReady
+	if !ready {
+		reason = platformv1alpha1.ReasonWaitingForWorkload
+	}
+	conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), platformv1alpha1.ConditionWorkloadReady, ready, reason, message)
+	return nil
+}

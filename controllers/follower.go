@@ -1,0 +1,152 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/render"
+	"github.com/egov-vn/egov-operator/internal/trust"
+)
+
+// portalInputs is what a OneStopShop or DocExchangeNode takes from the
+// ProvincePortal of its namespace: its province, SubCA, trust bundle,
+// national wiring and release.
+type portalInputs struct {
+	portal    *platformv1alpha1.ProvincePortal
+	national  *platformv1alpha1.NationalPlatform
+	release   string
+	component platformv1alpha1.Component
+	roots     []platformv1alpha1.TrustedRoot
+	// rootsExpireAt is when the trust bundle must be rebuilt.
+	rootsExpireAt time.Time
+}
+
+// resolvePortal resolves the ProvincePortal named by ref and what follows
+// from it, recording the PortalReady condition on obj. A missing portal is a
+// user error; a portal whose SubCA does not issue yet is waited for.
+func resolvePortal(ctx context.Context, c client.Client, clk clock.PassiveClock, obj object, ref platformv1alpha1.LocalObjectReference, component string) (portalInputs, error) {
+	var in portalInputs
+	conds := &obj.StatusCommon().Conditions
+	national, err := getNational(ctx, c)
+	if err != nil {
+		return in, err
+	}
+	portal := &platformv1alpha1.ProvincePortal{}
+	if err := c.Get(ctx, types.NamespacedName{Namespace: obj.GetNamespace(), Name: ref.Name}, portal); apierrors.IsNotFound(err) {
+		err := conditions.Stalled(platformv1alpha1.ReasonPortalNotFound,
+			"ProvincePortal %q does not exist in namespace %s: create it, or fix spec.portalRef", ref.Name, obj.GetNamespace())
+		conditions.Set(conds, obj.GetGeneration(), platformv1alpha1.ConditionPortalReady, false, platformv1alpha1.ReasonPortalNotFound, err.(*conditions.UserError).Message)
+		return in, err
+	} else if err != nil {
+		return in, err
+	}
+	in.portal, in.national = portal, national
+	in.release = render.EffectiveRelease(portal.Spec.Release, national.Spec.DefaultRelease)
+	if in.component, err = getRelease(ctx, c, in.release, component); err != nil {
+		return in, err
+	}
+	checked := trust.Check(national.Spec.Trust.TrustedRoots, clk.Now())
+	in.roots, in.rootsExpireAt = checked.Valid, checked.NextExpiry
+
+	issuer := &cmapi.Issuer{}
+	issuerName := render.SubCAIssuerName(portal.Name)
+	ready := false
+	if err := c.Get(ctx, types.NamespacedName{Namespace: obj.GetNamespace(), Name: issuerName}, issuer); client.IgnoreNotFound(err) != nil {
+		return in, err
+	}
+	for _, cond := range issuer.Status.Conditions {
+		ready = ready || (cond.Type == cmapi.IssuerConditionReady && cond.Status == cmmeta.ConditionTrue)
+	}
+	if !ready {
+		conditions.Set(conds, obj.GetGeneration(), platformv1alpha1.ConditionPortalReady, false, platformv1alpha1.ReasonWaitingForPortal,
+			fmt.Sprintf("waiting for the provincial SubCA Issuer %s of ProvincePortal %s to be ready", issuerName, portal.Name))
+		return in, errWaiting
+	}
+	conditions.Set(conds, obj.GetGeneration(), platformv1alpha1.ConditionPortalReady, true, platformv1alpha1.ReasonReady,
+		fmt.Sprintf("ProvincePortal %s issues through %s", portal.Name, issuerName))
+	return in, nil
+}
+
+// followers lists the objects of one kind that follow a portal, and maps a
+// change of a shared input to exactly those it affects.
+type followers struct {
+	client.Client
+	// list lists the kind in a namespace (all namespaces when empty) and
+	// returns each object with the portal it names and the user Secrets it uses.
+	list func(ctx context.Context, namespace string) ([]follower, error)
+}
+
+type follower struct {
+	key     types.NamespacedName
+	portal  string
+	secrets []string
+}
+
+func (f followers) where(ctx context.Context, namespace string, keep func(follower) bool) []reconcile.Request {
+	items, err := f.list(ctx, namespace)
+	if err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "list objects to fan out a change")
+		return nil
+	}
+	var reqs []reconcile.Request
+	for _, it := range items {
+		if keep(it) {
+			reqs = append(reqs, reconcile.Request{NamespacedName: it.key})
+		}
+	}
+	return reqs
+}
+
+// all: every follower (a NationalPlatform spec change).
+func (f followers) all(ctx context.Context, _ client.Object) []reconcile.Request {
+	return f.where(ctx, "", func(follower) bool { return true })
+}
+
+// ofPortal: the followers of a ProvincePortal.
+func (f followers) ofPortal(ctx context.Context, obj client.Object) []reconcile.Request {
+	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return it.portal == obj.GetName() })
+}
+
+// ofIssuer: the followers of the portal whose SubCA Issuer this is.
+func (f followers) ofIssuer(ctx context.Context, obj client.Object) []reconcile.Request {
+	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return render.SubCAIssuerName(it.portal) == obj.GetName() })
+}
+
+// ofSecret: the followers in the Secret's namespace that use it.
+func (f followers) ofSecret(ctx context.Context, obj client.Object) []reconcile.Request {
+	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return slices.Contains(it.secrets, obj.GetName()) })
+}
+
+// ofRelease: the followers whose portal runs the release.
+func (f followers) ofRelease(ctx context.Context, obj client.Object) []reconcile.Request {
+	defaultRelease := platformv1alpha1.ReleaseName("")
+	if national, err := getNational(ctx, f.Client); err == nil {
+		defaultRelease = national.Spec.DefaultRelease
+	}
+	return f.where(ctx, "", func(it follower) bool {
+		portal := &platformv1alpha1.ProvincePortal{}
+		if err := f.Get(ctx, types.NamespacedName{Namespace: it.key.Namespace, Name: it.portal}, portal); err != nil {
+			return false
+		}
+		return render.EffectiveRelease(portal.Spec.Release, defaultRelease) == obj.GetName()
+	})
+}
+
+// inNamespace: every follower of the namespace (an arrival or departure may
+// settle a rival's claim).
+func (f followers) inNamespace(ctx context.Context, obj client.Object) []reconcile.Request {
+	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return it.key.Name != obj.GetName() })
+}

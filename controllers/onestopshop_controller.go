@@ -1,0 +1,206 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+// OneStopShopReconciler renders and applies each province's one-stop-shop
+// system: web and sync worker, client certificate, configuration and policies.
+type OneStopShopReconciler struct {
+	client.Client
+	// APIReader reads Secrets straight from the API server: their data is never cached.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
+}
+
+type shopScope struct {
+	shop   *platformv1alpha1.OneStopShop
+	portal portalInputs
+	inputs render.OneStopShopInputs
+}
+
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=onestopshops,verbs=get;list;watch;patch
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=onestopshops/status,verbs=get;patch
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=onestopshops/finalizers,verbs=update
+
+// Reconcile converges one OneStopShop.
+func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	shop := &platformv1alpha1.OneStopShop{}
+	if err := r.Get(ctx, req.NamespacedName, shop); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if done, err := prelude(ctx, r.Client, shop, platformv1alpha1.PrivateKeysFinalizer, func(ctx context.Context) error {
+		return deleteKeypairs(ctx, r.Client, render.Owner{Object: shop}, render.OneStopShopKeypairSecrets(shop))
+	}); done || err != nil {
+		return ctrl.Result{}, err
+	}
+	s := &shopScope{shop: shop}
+	orig := shop.DeepCopy()
+	err := runPhases(ctx, s, r.resolveInputs, r.checkSingleton, r.resolveSecrets, r.reconcileChildren, r.observeChildren)
+	if s.portal.portal != nil {
+		shop.Status.Province = string(s.portal.portal.Spec.Province.Code)
+		shop.Status.Release = s.portal.release
+		shop.Status.URL = render.OneStopShopURL(shop, s.portal.portal)
+	}
+	err = finish(ctx, r.Client, r.Recorder, shop, orig, err, "the one-stop-shop system is served at "+shop.Status.URL,
+		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionDatabaseConfigured,
+		platformv1alpha1.ConditionNationalSyncConfigured, platformv1alpha1.ConditionPostalDeliveryConfigured,
+		platformv1alpha1.ConditionCertificatesReady, platformv1alpha1.ConditionWorkloadReady)
+	var result ctrl.Result
+	if err == nil && !s.portal.rootsExpireAt.IsZero() {
+		result.RequeueAfter = max(s.portal.rootsExpireAt.Sub(r.Clock.Now()), time.Second)
+	}
+	return result, err
+}
+
+func (r *OneStopShopReconciler) resolveInputs(ctx context.Context, s *shopScope) error {
+	var err error
+	s.portal, err = resolvePortal(ctx, r.Client, r.Clock, s.shop, s.shop.Spec.PortalRef, platformv1alpha1.ComponentOneStopShop)
+	return err
+}
+
+// checkSingleton lets the oldest OneStopShop of a namespace serve it.
+func (r *OneStopShopReconciler) checkSingleton(ctx context.Context, s *shopScope) error {
+	list := &platformv1alpha1.OneStopShopList{}
+	if err := r.List(ctx, list, client.InNamespace(s.shop.Namespace)); err != nil {
+		return err
+	}
+	for i := range list.Items {
+		other := &list.Items[i]
+		if other.UID != s.shop.UID && other.DeletionTimestamp.IsZero() && olderThan(other, s.shop) {
+			return stalled(platformv1alpha1.ReasonDuplicateInNamespace,
+				"namespace %s is already served by OneStopShop %s: a namespace holds one; delete this one", s.shop.Namespace, other.Name)
+		}
+	}
+	return nil
+}
+
+// resolveSecrets checks the database, postal and synchronisation inputs and
+// records a condition for each.
+func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope) error {
+	shop, n := s.shop, s.portal.national
+	versions := map[string]string{}
+	db := shop.Spec.Database.SecretRef
+	version, err := secretKeys(ctx, r.APIReader, shop.Namespace, db.Name, db.Key)
+	if recordInput(shop, platformv1alpha1.ConditionDatabaseConfigured, err,
+		fmt.Sprintf("database connection from Secret %s, key %s", db.Name, db.Key)) {
+		return err
+	}
+	versions[db.Name] = version
+
+	syncMessage := "dossiers synchronise with " + string(n.Spec.PublicServicePortal.SyncURL) + " every " + shop.Spec.NationalSync.Interval
+	if e := shop.Spec.NationalSync.Enabled; e != nil && !*e {
+		recordDisabled(shop, platformv1alpha1.ConditionNationalSyncConfigured, "dossier synchronisation with the national portal is off")
+	} else {
+		recordInput(shop, platformv1alpha1.ConditionNationalSyncConfigured, nil, syncMessage)
+	}
+
+	pd := shop.Spec.PostalDelivery
+	switch {
+	case pd == nil || !pd.Enabled:
+		recordDisabled(shop, platformv1alpha1.ConditionPostalDeliveryConfigured, "results are not handed to the postal service")
+	case n.Spec.Postal == nil:
+		err := stalled(platformv1alpha1.ReasonPostalNotConfigured,
+			"postal delivery is on but NationalPlatform %s names no postal service: ask central ops to set spec.postal, or turn postal delivery off", n.Name)
+		recordInput(shop, platformv1alpha1.ConditionPostalDeliveryConfigured, err, "")
+		return err
+	default:
+		version, err := secretKeys(ctx, r.APIReader, shop.Namespace, pd.CredentialsSecretRef.Name, "customerCode", "apiKey")
+		if recordInput(shop, platformv1alpha1.ConditionPostalDeliveryConfigured, err, "results are handed to "+string(n.Spec.Postal.URL)) {
+			return err
+		}
+		versions[pd.CredentialsSecretRef.Name] = version
+	}
+
+	host, _ := render.OneStopShopHost(shop, s.portal.portal)
+	if shop.Spec.Domain != "" && render.PublicIssuerRef(s.portal.portal) == nil && !withinDomain(host, string(s.portal.portal.Spec.Domain)) {
+		return stalled(platformv1alpha1.ReasonDomainOutsideSubCA,
+			"spec.domain %s is outside %s, the only domain the provincial SubCA may issue for: use a subdomain of it, or a public issuer on the ProvincePortal",
+			host, s.portal.portal.Spec.Domain)
+	}
+	for _, name := range render.OneStopShopKeypairSecrets(shop) {
+		if versions[name], err = secretVersion(ctx, r.Client, shop.Namespace, name); err != nil {
+			return err
+		}
+	}
+	if ref := s.portal.portal.Spec.NationalCredentialsSecretRef; ref != nil {
+		if versions[ref.Name], err = secretVersion(ctx, r.Client, shop.Namespace, ref.Name); err != nil {
+			return err
+		}
+	}
+	s.inputs = render.OneStopShopInputs{
+		Shop: shop, Portal: s.portal.portal, National: n, Release: s.portal.release, Component: s.portal.component,
+		TrustedRoots: s.portal.roots, SecretVersions: versions,
+	}
+	return nil
+}
+
+func (r *OneStopShopReconciler) reconcileChildren(ctx context.Context, s *shopScope) error {
+	owner := render.OneStopShopOwner(s.shop, s.portal.portal)
+	return applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.shop, owner, render.OneStopShopStack(s.inputs))
+}
+
+func (r *OneStopShopReconciler) observeChildren(ctx context.Context, s *shopScope) error {
+	owner := render.OneStopShopOwner(s.shop, s.portal.portal)
+	if _, err := observeCertificatesInto(ctx, r.Client, s.shop, owner, platformv1alpha1.ConditionCertificatesReady); err != nil {
+		return err
+	}
+	return observeDeployments(ctx, r.Client, s.shop, owner.Name(render.RoleMotcuaWeb), owner.Name(render.RoleMotcuaWorker))
+}
+
+// SetupWithManager registers the controller and its watches.
+func (r *OneStopShopReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	f := followers{Client: r.Client, list: func(ctx context.Context, namespace string) ([]follower, error) {
+		list := &platformv1alpha1.OneStopShopList{}
+		if err := r.List(ctx, list, client.InNamespace(namespace)); err != nil {
+			return nil, err
+		}
+		out := make([]follower, 0, len(list.Items))
+		for _, s := range list.Items {
+			out = append(out, follower{key: types.NamespacedName{Namespace: s.Namespace, Name: s.Name},
+				portal: s.Spec.PortalRef.Name, secrets: append(render.OneStopShopSecretRefs(s.Spec), render.OneStopShopKeypairSecrets(&s)...)})
+		}
+		return out, nil
+	}}
+	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&platformv1alpha1.OneStopShop{}, builder.WithPredicates(predicate.Or(
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Owns(&corev1.ServiceAccount{}).
+		Owns(&corev1.ConfigMap{}).
+		Owns(&corev1.Service{}).
+		Owns(&appsv1.Deployment{}).
+		Owns(&networkingv1.Ingress{}).
+		Owns(&networkingv1.NetworkPolicy{}).
+		Owns(&policyv1.PodDisruptionBudget{}).
+		Owns(&cmapi.Certificate{}).
+		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), specChanges).
+		Watches(&cmapi.Issuer{}, handler.EnqueueRequestsFromMapFunc(f.ofIssuer)).
+		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
+		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(f.ofSecret), builder.OnlyMetadata).
+		Watches(&platformv1alpha1.OneStopShop{}, handler.EnqueueRequestsFromMapFunc(f.inNamespace),
+			builder.WithPredicates(predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }})).
+		Complete(r)
+}

@@ -1,0 +1,206 @@
+package render
+
+import (
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+)
+
+// Roles of a DocExchangeNode's children.
+const (
+	RoleEdxmlNode     = "edxml-node"
+	RoleEdxmlHeadless = "edxml-headless"
+	RoleEdxmlSigning  = "edxml-signing"
+	RoleEdxmlConfig   = "edxml-config"
+	// DocumentsVolume names the claim template; claims are documents-<node>-edxml-node-<ordinal>.
+	DocumentsVolume    = "documents"
+	documentsMountPath = "/var/lib/edxml"
+	// EgressBandwidthAnnotation caps a pod's outgoing traffic.
+	EgressBandwidthAnnotation = "kubernetes.io/egress-bandwidth"
+)
+
+// Signing certificate defaults: one year, renewed 30 days before expiry.
+const (
+	signingDuration    = 365 * 24 * time.Hour
+	signingRenewBefore = 30 * 24 * time.Hour
+)
+
+// EdxmlStatuses are the edXML processing status codes (QCVN 102:2016/BTTTT).
+var EdxmlStatuses = map[string]string{
+	"01": "arrived", "02": "rejected", "03": "accepted", "04": "assigned", "05": "processing",
+	"06": "done", "13": "recall", "15": "recall accepted", "16": "recall refused",
+}
+
+// DocExchangeInputs are a DocExchangeNode's resolved inputs.
+type DocExchangeInputs struct {
+	Node     *platformv1alpha1.DocExchangeNode
+	Portal   *platformv1alpha1.ProvincePortal
+	National *platformv1alpha1.NationalPlatform
+	// Release is the portal's effective release and Component its docExchange image.
+	Release   string
+	Component platformv1alpha1.Component
+	// TrustedRoots are the checked roots, as for the portal.
+	TrustedRoots []platformv1alpha1.TrustedRoot
+	// TemplateSize is the claim template's size: spec.storage.size for a new
+	// StatefulSet, the live template's size after (templates are immutable;
+	// grown claims are patched one by one).
+	TemplateSize resource.Quantity
+	// SecretVersions are the resourceVersions of the Secrets the pod uses.
+	SecretVersions map[string]string
+}
+
+// DocExchangeOwner returns the Owner of a node's children.
+func DocExchangeOwner(d *platformv1alpha1.DocExchangeNode, p *platformv1alpha1.ProvincePortal) Owner {
+	return Owner{Object: d, Kind: "DocExchangeNode", Province: string(p.Spec.Province.Code), Environment: p.Spec.Environment}
+}
+
+// DocExchangeStatefulSet names a node's StatefulSet.
+func DocExchangeStatefulSet(d *platformv1alpha1.DocExchangeNode) string {
+	return d.Name + "-" + RoleEdxmlNode
+}
+
+// DocExchangeKeypairSecret names the Secret holding the node's signing key.
+func DocExchangeKeypairSecret(d *platformv1alpha1.DocExchangeNode) string {
+	return KeypairSecret(d.Name + "-" + RoleEdxmlSigning)
+}
+
+// DocExchangeSecretRefs names the user's Secrets the node uses.
+func DocExchangeSecretRefs(spec platformv1alpha1.DocExchangeNodeSpec) []string {
+	if spec.AxisCredentialsSecretRef == nil {
+		return nil
+	}
+	return []string{spec.AxisCredentialsSecretRef.Name}
+}
+
+// DocExchangeConfig is the node's own configuration.
+func DocExchangeConfig(d *platformv1alpha1.DocExchangeNode, n *platformv1alpha1.NationalPlatform) map[string]string {
+	agencies := make([]map[string]string, 0, len(d.Spec.Agencies))
+	for _, a := range d.Spec.Agencies {
+		agencies = append(agencies, map[string]string{"organId": string(a.OrganID), "name": a.Name})
+	}
+	return map[string]string{
+		"EDXML_AXIS_URL":             string(n.Spec.DocumentAxis.URL),
+		"EDXML_ORGAN_ID":             string(d.Spec.OrganID),
+		"EDXML_AGENCIES":             jsonString(agencies),
+		"EDXML_STATUS_CODES":         jsonString(EdxmlStatuses),
+		"EDXML_SIGNING_DIR":          TLSMountPath,
+		"EDXML_DOCUMENTS_DIR":        documentsMountPath,
+		"EDXML_AXIS_CREDENTIALS_DIR": CredentialsMountPath + "/axis",
+	}
+}
+
+// SigningCertificate is the node's document signing certificate: digital
+// signature and content commitment (non-repudiation), the organId in the
+// subject, issued by the provincial SubCA.
+func SigningCertificate(o Owner, d *platformv1alpha1.DocExchangeNode, provinceName string, issuer string) *cmapi.Certificate {
+	sig := d.Spec.Signing
+	algorithm, size := cmapi.RSAKeyAlgorithm, 3072
+	if sig.KeyAlgorithm == "ECDSA" {
+		algorithm, size = cmapi.ECDSAKeyAlgorithm, 256
+	}
+	if sig.KeySize != nil {
+		size = int(*sig.KeySize)
+	}
+	c := leafCertificate(o.Meta(RoleEdxmlSigning, RoleEdxmlSigning), SubCAIssuerRef(issuer),
+		cmapi.UsageDigitalSignature, cmapi.UsageContentCommitment)
+	c.Spec.CommonName = string(d.Spec.OrganID)
+	c.Spec.Subject = subject(provinceName, d.Spec.OrganID)
+	c.Spec.Duration = &metav1.Duration{Duration: parseDurationOr(sig.Duration, signingDuration)}
+	c.Spec.RenewBefore = &metav1.Duration{Duration: parseDurationOr(sig.RenewBefore, signingRenewBefore)}
+	c.Spec.PrivateKey = &cmapi.CertificatePrivateKey{Algorithm: algorithm, Size: size, RotationPolicy: cmapi.RotationPolicyAlways}
+	return c
+}
+
+// parseDurationOr parses a duration admission already checked, or returns def.
+func parseDurationOr(s string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(s); err == nil && s != "" {
+		return d
+	}
+	return def
+}
+
+// headlessService gives the StatefulSet's pods stable names.
+func headlessService(o Owner) *corev1.Service {
+	svc := Service(o, RoleEdxmlNode)
+	svc.ObjectMeta = o.Meta(RoleEdxmlHeadless, RoleEdxmlNode)
+	svc.Spec.ClusterIP = corev1.ClusterIPNone
+	svc.Spec.PublishNotReadyAddresses = true
+	return svc
+}
+
+// DocExchangeStack returns every object of a DocExchangeNode, in apply order.
+func DocExchangeStack(in DocExchangeInputs) []client.Object {
+	d, p, n := in.Node, in.Portal, in.National
+	o := DocExchangeOwner(d, p)
+	portal := PortalOwner(p)
+	unit := provinceUnit(p)
+	config := DocExchangeConfig(d, n)
+
+	mounts := []Mount{
+		{Name: "signing", Path: TLSMountPath, Secret: DocExchangeKeypairSecret(d)},
+		{Name: "trust", Path: TrustBundleMountPath, ConfigMap: portal.Name(RoleTrustBundle)},
+	}
+	if ref := d.Spec.AxisCredentialsSecretRef; ref != nil {
+		mounts = append(mounts, Mount{Name: "axis-credentials", Path: CredentialsMountPath + "/axis", Secret: ref.Name})
+	}
+	var annotations map[string]string
+	if d.Spec.Bandwidth != nil && d.Spec.Bandwidth.Egress != nil {
+		annotations = map[string]string{EgressBandwidthAnnotation: d.Spec.Bandwidth.Egress.String()}
+	}
+	w := Workload{
+		Component: RoleEdxmlNode, Image: in.Component.Image, Version: in.Component.Version,
+		Replicas: 1, Resources: Resources(nil), Mounts: mounts,
+		EnvFrom:     []string{portal.Name(RoleInterconnect), o.Name(RoleEdxmlConfig)},
+		Checksum:    Checksum(checksumInputs(config, Interconnect(p, n), TrustBundle(in.TrustedRoots), in.SecretVersions)),
+		Annotations: annotations, Serves: true,
+		ExtraMounts: []corev1.VolumeMount{{Name: DocumentsVolume, MountPath: documentsMountPath}},
+	}
+	claimLabels := o.Labels(RoleEdxmlNode)
+	statefulSet := &appsv1.StatefulSet{
+		TypeMeta:   typeMeta("apps/v1", "StatefulSet"),
+		ObjectMeta: workloadMeta(o, w),
+		Spec: appsv1.StatefulSetSpec{
+			Replicas:    ptr.To[int32](1),
+			ServiceName: o.Name(RoleEdxmlHeadless),
+			Selector:    metaSelector(o.SelectorLabels(RoleEdxmlNode)),
+			Template:    PodTemplate(o, w),
+			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{{
+				ObjectMeta: metav1.ObjectMeta{Name: DocumentsVolume, Labels: claimLabels},
+				Spec: corev1.PersistentVolumeClaimSpec{
+					AccessModes:      []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+					StorageClassName: d.Spec.Storage.StorageClassName,
+					Resources: corev1.VolumeResourceRequirements{
+						Requests: corev1.ResourceList{corev1.ResourceStorage: in.TemplateSize},
+					},
+				},
+			}},
+			// The documents outlive the node: its claims are never deleted with it.
+			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
+				WhenDeleted: appsv1.RetainPersistentVolumeClaimRetentionPolicyType,
+				WhenScaled:  appsv1.RetainPersistentVolumeClaimRetentionPolicyType,
+			},
+		},
+	}
+	var clients []networkingv1.NetworkPolicyPeer
+	if d.Spec.ClientSelector != nil {
+		clients = []networkingv1.NetworkPolicyPeer{{PodSelector: d.Spec.ClientSelector}}
+	}
+	return []client.Object{
+		ServiceAccount(o, RoleEdxmlNode),
+		SigningCertificate(o, d, unit.FullName(), p.Name),
+		ConfigMap(o, RoleEdxmlConfig, config),
+		headlessService(o),
+		Service(o, RoleEdxmlNode),
+		statefulSet,
+		ComponentPolicy(o, RoleEdxmlNode, clients, CIDRPeers(n.Spec.Network.NationalEgressCIDRs)),
+	}
+}
