@@ -47,10 +47,26 @@ lint: ## Fail on unformatted code or go vet findings.
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
+	go vet -tags e2e ./test/e2e/
 
 .PHONY: test
 test: manifests generate fmt vet envtest ## Run unit and integration tests (a real kube-apiserver and etcd).
 	KUBEBUILDER_ASSETS="$(K8S_BIN)" go test ./... $(GO_TEST_FLAGS) -coverprofile cover.out
+
+##@ Demo and end-to-end tests (a local cluster with no container runtime)
+
+.PHONY: demo
+demo: ## Run the operator on a local cluster and bring all 34 provinces to Ready.
+	hack/demo.sh
+
+.PHONY: demo-down
+demo-down: ## Stop the local cluster and the operator started by make demo.
+	hack/cluster.sh down
+
+.PHONY: test-e2e
+test-e2e: ## Run the end-to-end suite on its own local cluster (torn down even on failure).
+	hack/bootstrap.sh cluster
+	go test -tags e2e ./test/e2e/ -count=1 -v -timeout 40m
 
 ##@ Build
 

@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/fleet"
 	"github.com/egov-vn/egov-operator/internal/provinces"
 	"github.com/egov-vn/egov-operator/internal/render"
 	"github.com/egov-vn/egov-operator/internal/testenv"
@@ -385,7 +386,7 @@ func TestSampleProvincesConverge(t *testing.T) {
 		t.Fatalf("want the samples of Hà Nội, Thanh Hóa and Hà Tĩnh, found %v", files)
 	}
 	for _, file := range files {
-		objs, err := testenv.ReadManifests(file)
+		objs, err := fleet.ReadManifests(file)
 		if err != nil {
 			t.Fatal(err)
 		}

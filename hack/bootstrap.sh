@@ -6,6 +6,8 @@
 #   hack/bootstrap.sh controller-gen   code and manifest generator
 #   hack/bootstrap.sh envtest          etcd and kube-apiserver for integration tests
 #   hack/bootstrap.sh kubectl          kubectl
+#   hack/bootstrap.sh cluster          the local cluster: envtest, kubectl, controller-manager,
+#                                      scheduler, kwok and cert-manager's controllers
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -80,11 +82,42 @@ kube() {
 	for c in "${cmds[@]}"; do stamp "$k8s/$c" "$KUBERNETES_VERSION"; done
 }
 
+kwok() {
+	local out="$k8s/kwok"
+	built kwok "$out" "$KWOK_VERSION" && return
+	say "building kwok $KWOK_VERSION"
+	GOBIN="$k8s" go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+	stamp "$out" "$KWOK_VERSION"
+}
+
+# cert_manager builds cert-manager's controllers (hack/tools/certmanager) at
+# the cert-manager and Kubernetes versions of the operator's own go.mod.
+cert_manager() {
+	local out="$k8s/cert-manager-controllers" version source
+	version=$(cd "$root" && go list -m -f '{{.Version}}' github.com/cert-manager/cert-manager)
+	source=$(cat "$root/hack/tools/certmanager/go.mod" "$root/hack/tools/certmanager/main.go" | sha256sum | cut -c1-12)
+	built cert-manager-controllers "$out" "$version-$source" && return
+	say "building cert-manager's controllers $version (about two minutes)"
+	local mod="$build/certmanager" pins=() m
+	# Pin every module compiled in to the operator's versions, not the older
+	# ones cert-manager's go.mod would pick.
+	for m in sigs.k8s.io/controller-runtime k8s.io/api k8s.io/apimachinery k8s.io/client-go \
+		k8s.io/apiserver k8s.io/component-base k8s.io/apiextensions-apiserver; do
+		pins+=("$m@$(cd "$root" && go list -m -f '{{.Version}}' "$m")")
+	done
+	rm -rf "$mod" && mkdir -p "$mod"
+	cp "$root/hack/tools/certmanager/go.mod" "$root/hack/tools/certmanager/main.go" "$mod/"
+	(cd "$mod" && go get "github.com/cert-manager/cert-manager@$version" "${pins[@]}" && go mod tidy &&
+		go build -o "$out" .)
+	stamp "$out" "$version-$source"
+}
+
 for target in "$@"; do
 	case "$target" in
 	controller-gen) controller_gen ;;
 	envtest) etcd && kube kube-apiserver ;;
 	kubectl) kube kubectl ;;
+	cluster) etcd && kube kube-apiserver kubectl kube-controller-manager kube-scheduler && kwok && cert_manager ;;
 	*) say "unknown target $target" && exit 2 ;;
 	esac
 done

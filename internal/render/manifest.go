@@ -12,8 +12,8 @@ import (
 )
 
 // Unstructured converts a rendered object into the exact content the
-// operator applies: no status, no server-set metadata, and no empty values,
-// so the operator claims only the fields it means to set.
+// operator applies: no status and no null values (such as an unset
+// creationTimestamp), so the operator claims only the fields it sets.
 func Unstructured(obj client.Object) (*unstructured.Unstructured, error) {
 	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	if err != nil {
@@ -24,35 +24,24 @@ func Unstructured(obj client.Object) (*unstructured.Unstructured, error) {
 	return &unstructured.Unstructured{Object: pruned}, nil
 }
 
-// prune drops nil values, empty maps and empty lists, recursively.
+// prune drops nil values, recursively. Empty objects stay: `selfSigned: {}`
+// or `emptyDir: {}` mean something.
 func prune(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
-		out := map[string]any{}
+		out := make(map[string]any, len(t))
 		for k, child := range t {
-			if p := prune(child); p != nil {
-				out[k] = p
+			if child != nil {
+				out[k] = prune(child)
 			}
-		}
-		if len(out) == 0 {
-			return nil
 		}
 		return out
 	case []any:
-		if len(t) == 0 {
-			return nil
-		}
-		out := make([]any, 0, len(t))
-		for _, child := range t {
-			p := prune(child)
-			if p == nil {
-				p = map[string]any{}
-			}
-			out = append(out, p)
+		out := make([]any, len(t))
+		for i, child := range t {
+			out[i] = prune(child)
 		}
 		return out
-	case nil:
-		return nil
 	}
 	return v
 }

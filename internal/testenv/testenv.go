@@ -11,24 +11,15 @@ import (
 	"runtime"
 	"strings"
 
-	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
-	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/scheme"
 )
 
 // Scheme returns a scheme with Kubernetes', cert-manager's and our kinds.
-func Scheme() *k8sruntime.Scheme {
-	s := k8sruntime.NewScheme()
-	utilruntime.Must(clientgoscheme.AddToScheme(s))
-	utilruntime.Must(cmapi.AddToScheme(s))
-	utilruntime.Must(platformv1alpha1.AddToScheme(s))
-	return s
-}
+func Scheme() *k8sruntime.Scheme { return scheme.New() }
 
 // RepoRoot returns the repository's root directory.
 func RepoRoot() string {

@@ -14,13 +14,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/egov-vn/egov-operator/internal/fleet"
 	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
 // readDocs decodes every YAML document of a file.
 func readDocs(t *testing.T, path string) []*unstructured.Unstructured {
 	t.Helper()
-	objs, err := testenv.ReadManifests(path)
+	objs, err := fleet.ReadManifests(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,139 @@
+// Package fleet builds the manifests a whole fleet is made of: the national
+// CA chain central ops set up, and each province's namespace, credentials and
+// stack. The demo and the end-to-end tests apply the same objects.
+package fleet
+
+import (
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/provinces"
+)
+
+// Names of the national CA chain.
+const (
+	// CANamespace holds the national root's Secret: cert-manager's cluster resource namespace.
+	CANamespace = "cert-manager"
+	// RootIssuer self-signs the national root.
+	RootIssuer = "national-root-selfsigned"
+	// RootCertificate is the national root CA and the name of its Secret.
+	RootCertificate = "national-root"
+	// CAIssuer is the ClusterIssuer that signs every provincial SubCA.
+	CAIssuer = "national-ca"
+)
+
+// NationalCA returns the objects of a self-signed national root CA and the
+// CA ClusterIssuer backed by it, in apply order.
+func NationalCA() []client.Object {
+	return []client.Object{
+		&corev1.Namespace{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"}, ObjectMeta: metav1.ObjectMeta{Name: CANamespace}},
+		&cmapi.ClusterIssuer{
+			TypeMeta:   metav1.TypeMeta{APIVersion: cmapi.SchemeGroupVersion.String(), Kind: cmapi.ClusterIssuerKind},
+			ObjectMeta: metav1.ObjectMeta{Name: RootIssuer},
+			Spec:       cmapi.IssuerSpec{IssuerConfig: cmapi.IssuerConfig{SelfSigned: &cmapi.SelfSignedIssuer{}}},
+		},
+		&cmapi.Certificate{
+			TypeMeta:   metav1.TypeMeta{APIVersion: cmapi.SchemeGroupVersion.String(), Kind: cmapi.CertificateKind},
+			ObjectMeta: metav1.ObjectMeta{Name: RootCertificate, Namespace: CANamespace},
+			Spec: cmapi.CertificateSpec{
+				IsCA: true, CommonName: "Demo National e-Government Root CA",
+				Subject:    &cmapi.X509Subject{Countries: []string{"VN"}, Organizations: []string{"Demo national CA (not for production)"}},
+				SecretName: RootCertificate,
+				Duration:   &metav1.Duration{Duration: 10 * 365 * 24 * time.Hour},
+				IssuerRef:  cmmeta.IssuerReference{Name: RootIssuer, Kind: cmapi.ClusterIssuerKind, Group: "cert-manager.io"},
+				PrivateKey: &cmapi.CertificatePrivateKey{Algorithm: cmapi.ECDSAKeyAlgorithm, Size: 384},
+			},
+		},
+		&cmapi.ClusterIssuer{
+			TypeMeta:   metav1.TypeMeta{APIVersion: cmapi.SchemeGroupVersion.String(), Kind: cmapi.ClusterIssuerKind},
+			ObjectMeta: metav1.ObjectMeta{Name: CAIssuer},
+			Spec:       cmapi.IssuerSpec{IssuerConfig: cmapi.IssuerConfig{CA: &cmapi.CAIssuer{SecretName: RootCertificate}}},
+		},
+	}
+}
+
+// Namespace is the namespace of a province's production stack.
+func Namespace(u provinces.Unit) string { return "egov-" + u.Slug }
+
+// Domain is a province's portal domain.
+func Domain(u provinces.Unit) string { return "dichvucong." + u.Slug + ".gov.vn" }
+
+// OrganID is a placeholder agency identifier for a province's people's committee.
+func OrganID(u provinces.Unit) platformv1alpha1.OrganID {
+	return platformv1alpha1.OrganID("000.00.00.H" + u.Code)
+}
+
+func secret(namespace, name string, data map[string]string) *corev1.Secret {
+	return &corev1.Secret{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace},
+		Type:       corev1.SecretTypeOpaque,
+		StringData: data,
+	}
+}
+
+// Province returns a province's namespace (assigned to it by central ops,
+// enforcing the restricted Pod Security Standard), its placeholder
+// credentials and its ProvincePortal, OneStopShop and DocExchangeNode.
+func Province(u provinces.Unit) []client.Object {
+	ns := Namespace(u)
+	typeMeta := func(kind string) metav1.TypeMeta {
+		return metav1.TypeMeta{APIVersion: platformv1alpha1.GroupVersion.String(), Kind: kind}
+	}
+	meta := metav1.ObjectMeta{Name: u.Slug, Namespace: ns}
+	portalRef := platformv1alpha1.LocalObjectReference{Name: u.Slug}
+	return []client.Object{
+		&corev1.Namespace{
+			TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+			ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: map[string]string{
+				platformv1alpha1.ProvinceLabel:       u.Code,
+				"pod-security.kubernetes.io/enforce": "restricted",
+				"pod-security.kubernetes.io/warn":    "restricted",
+			}},
+		},
+		secret(ns, "national-credentials", map[string]string{"clientID": "demo-" + u.Slug, "clientSecret": "demo"}),
+		secret(ns, "sso-client", map[string]string{"clientSecret": "demo"}),
+		secret(ns, "motcua-database", map[string]string{"url": "postgres://motcua:demo@db." + ns + ".svc:5432/motcua"}),
+		secret(ns, "vnpost-credentials", map[string]string{"customerCode": "demo", "apiKey": "demo"}),
+		secret(ns, "axis-credentials", map[string]string{"systemID": "demo", "secretKey": "demo"}),
+		&platformv1alpha1.ProvincePortal{
+			TypeMeta: typeMeta("ProvincePortal"), ObjectMeta: meta,
+			Spec: platformv1alpha1.ProvincePortalSpec{
+				Province: platformv1alpha1.ProvinceRef{Code: platformv1alpha1.ProvinceCode(u.Code)},
+				OrganID:  OrganID(u), Domain: platformv1alpha1.DNSName(Domain(u)),
+				SSO:                          &platformv1alpha1.SSO{ClientID: "dvc-" + u.Slug, ClientSecretRef: &platformv1alpha1.LocalObjectReference{Name: "sso-client"}},
+				NationalCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "national-credentials"},
+				Monitoring:                   &platformv1alpha1.Monitoring{EMCSiteID: "emc-" + u.Slug},
+			},
+		},
+		&platformv1alpha1.OneStopShop{
+			TypeMeta: typeMeta("OneStopShop"), ObjectMeta: meta,
+			Spec: platformv1alpha1.OneStopShopSpec{
+				PortalRef: portalRef,
+				Database:  platformv1alpha1.Database{SecretRef: platformv1alpha1.SecretKeyReference{Name: "motcua-database", Key: "url"}},
+				PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true,
+					CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"}},
+			},
+		},
+		&platformv1alpha1.DocExchangeNode{
+			TypeMeta: typeMeta("DocExchangeNode"), ObjectMeta: meta,
+			Spec: platformv1alpha1.DocExchangeNodeSpec{
+				PortalRef:                portalRef,
+				OrganID:                  OrganID(u),
+				Agencies:                 []platformv1alpha1.Agency{{OrganID: OrganID(u), Name: "Văn phòng UBND " + u.Name}},
+				Storage:                  platformv1alpha1.DocumentStorage{Size: resource.MustParse("1Gi")},
+				Signing:                  platformv1alpha1.Signing{KeyAlgorithm: "RSA", KeySize: ptr.To[int32](3072)},
+				AxisCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "axis-credentials"},
+				ClientSelector:           &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "qlvb"}},
+			},
+		},
+	}
+}

@@ -1,0 +1,125 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/egov-vn/egov-operator/internal/fleet"
+	"github.com/egov-vn/egov-operator/internal/provinces"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+func certificateIn(t *testing.T, namespace, secret string) *x509.Certificate {
+	t.Helper()
+	s := &corev1.Secret{}
+	if err := k8s.Get(ctx(), types.NamespacedName{Namespace: namespace, Name: secret}, s); err != nil {
+		t.Fatalf("Secret %s/%s: %v", namespace, secret, err)
+	}
+	block, _ := pem.Decode(s.Data[corev1.TLSCertKey])
+	if block == nil {
+		t.Fatalf("Secret %s/%s holds no certificate", namespace, secret)
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert
+}
+
+// Every province's leaves chain to its SubCA and through it to the national
+// root, with the usages asked for; the SubCA is a name-constrained CA.
+func TestCertificateChains(t *testing.T) {
+	root := certificateIn(t, fleet.CANamespace, fleet.RootCertificate)
+	roots := x509.NewCertPool()
+	roots.AddCert(root)
+	for _, u := range provinces.All() {
+		t.Run(u.Code, func(t *testing.T) {
+			ns, domain := fleet.Namespace(u), fleet.Domain(u)
+			subCA := certificateIn(t, ns, render.KeypairSecret(u.Slug+"-subca"))
+			if !subCA.IsCA || !subCA.PermittedDNSDomainsCritical || !slices.Equal(subCA.PermittedDNSDomains, []string{domain}) {
+				t.Errorf("SubCA: isCA %v, permitted %v (critical %v)", subCA.IsCA, subCA.PermittedDNSDomains, subCA.PermittedDNSDomainsCritical)
+			}
+			if err := subCA.CheckSignatureFrom(root); err != nil {
+				t.Errorf("SubCA not signed by the national root: %v", err)
+			}
+			intermediates := x509.NewCertPool()
+			intermediates.AddCert(subCA)
+			leaves := []struct {
+				secret   string
+				usages   []x509.ExtKeyUsage
+				keyUsage x509.KeyUsage
+				dnsName  string
+			}{
+				{render.KeypairSecret(u.Slug + "-portal"), []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, x509.KeyUsageDigitalSignature, domain},
+				{render.KeypairSecret(u.Slug + "-client"), []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, x509.KeyUsageDigitalSignature, ""},
+				{render.KeypairSecret(u.Slug + "-motcua-client"), []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, x509.KeyUsageDigitalSignature, ""},
+				{render.KeypairSecret(u.Slug + "-edxml-signing"), []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+					x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment, ""},
+			}
+			for _, l := range leaves {
+				leaf := certificateIn(t, ns, l.secret)
+				if leaf.IsCA {
+					t.Errorf("%s is a CA", l.secret)
+				}
+				if leaf.KeyUsage&l.keyUsage != l.keyUsage {
+					t.Errorf("%s: key usage %b, want %b", l.secret, leaf.KeyUsage, l.keyUsage)
+				}
+				if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: intermediates, KeyUsages: l.usages, DNSName: l.dnsName}); err != nil {
+					t.Errorf("%s does not chain to the SubCA and the national root: %v", l.secret, err)
+				}
+			}
+		})
+	}
+}
+
+// A certificate the provincial CA issues for another province's domain does
+// not verify: the SubCA's name constraint holds even where cert-manager signs.
+func TestSubCACannotVouchForAnotherProvince(t *testing.T) {
+	hatinh, _ := provinces.Lookup("42")
+	hanoi, _ := provinces.Lookup("01")
+	ns := fleet.Namespace(hatinh)
+	rogue := &cmapi.Certificate{
+		ObjectMeta: metav1.ObjectMeta{Name: "rogue", Namespace: ns},
+		Spec: cmapi.CertificateSpec{
+			SecretName: "rogue-keypair", DNSNames: []string{fleet.Domain(hanoi)},
+			IssuerRef: render.SubCAIssuerRef(hatinh.Slug),
+		},
+	}
+	if err := k8s.Create(ctx(), rogue); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = k8s.Delete(ctx(), rogue)
+		_ = k8s.Delete(ctx(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "rogue-keypair", Namespace: ns}})
+	})
+	eventually(t, 60e9, "the rogue certificate is signed", func() error {
+		s := &corev1.Secret{}
+		if err := k8s.Get(ctx(), types.NamespacedName{Namespace: ns, Name: "rogue-keypair"}, s); err != nil {
+			return err
+		}
+		if len(s.Data[corev1.TLSCertKey]) == 0 {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	root := certificateIn(t, fleet.CANamespace, fleet.RootCertificate)
+	roots, intermediates := x509.NewCertPool(), x509.NewCertPool()
+	roots.AddCert(root)
+	intermediates.AddCert(certificateIn(t, ns, render.KeypairSecret(hatinh.Slug+"-subca")))
+	_, err := certificateIn(t, ns, "rogue-keypair").Verify(x509.VerifyOptions{Roots: roots, Intermediates: intermediates, DNSName: fleet.Domain(hanoi)})
+	var invalid x509.CertificateInvalidError
+	if !errors.As(err, &invalid) || invalid.Reason != x509.CANotAuthorizedForThisName {
+		t.Fatalf("Hà Tĩnh's SubCA vouched for %s: %v", fleet.Domain(hanoi), err)
+	}
+}

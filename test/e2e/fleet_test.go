@@ -1,0 +1,73 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/fleet"
+	"github.com/egov-vn/egov-operator/internal/provinces"
+)
+
+func TestAllProvincesAreReady(t *testing.T) {
+	portals := &platformv1alpha1.ProvincePortalList{}
+	if err := k8s.List(ctx(), portals); err != nil {
+		t.Fatal(err)
+	}
+	ready := 0
+	for i := range portals.Items {
+		if meta.IsStatusConditionTrue(portals.Items[i].Status.Conditions, platformv1alpha1.ConditionReady) {
+			ready++
+		}
+	}
+	if ready != 34 {
+		t.Fatalf("%d of %d ProvincePortals Ready, want 34", ready, len(portals.Items))
+	}
+	national := &platformv1alpha1.NationalPlatform{}
+	eventually(t, 30e9, "the fleet summary", func() error {
+		if err := k8s.Get(ctx(), client.ObjectKey{Name: platformv1alpha1.NationalPlatformName}, national); err != nil {
+			return err
+		}
+		if p := national.Status.Provinces; p == nil || p.Total != 34 || p.Ready != 34 {
+			return fmt.Errorf("NationalPlatform status.provinces %+v", p)
+		}
+		return nil
+	})
+}
+
+// Every generated pod was admitted under `enforce: restricted` and runs on a kwok node.
+func TestWorkloadsRunOnKwokNodesUnderRestrictedPodSecurity(t *testing.T) {
+	for _, u := range provinces.All() {
+		ns := &corev1.Namespace{}
+		if err := k8s.Get(ctx(), client.ObjectKey{Name: fleet.Namespace(u)}, ns); err != nil {
+			t.Fatal(err)
+		}
+		if ns.Labels["pod-security.kubernetes.io/enforce"] != "restricted" {
+			t.Errorf("%s does not enforce the restricted standard: %v", ns.Name, ns.Labels)
+		}
+		pods := &corev1.PodList{}
+		if err := k8s.List(ctx(), pods, client.InNamespace(ns.Name)); err != nil {
+			t.Fatal(err)
+		}
+		byComponent := map[string]int{}
+		for _, p := range pods.Items {
+			if p.Status.Phase != corev1.PodRunning || !strings.HasPrefix(p.Spec.NodeName, "kwok-node-") {
+				t.Errorf("%s/%s: phase %s on node %q", ns.Name, p.Name, p.Status.Phase, p.Spec.NodeName)
+			}
+			byComponent[p.Labels["app.kubernetes.io/name"]]++
+		}
+		want := map[string]int{"portal": 2, "motcua-web": 2, "motcua-worker": 1, "edxml-node": 1}
+		for component, n := range want {
+			if byComponent[component] < n {
+				t.Errorf("%s: %d %s pods running, want %d", ns.Name, byComponent[component], component, n)
+			}
+		}
+	}
+}

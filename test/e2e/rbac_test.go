@@ -1,0 +1,43 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	authorizationv1 "k8s.io/api/authorization/v1"
+)
+
+// The operator ran every test above as its own ServiceAccount, bound to the
+// ClusterRole generated in config/rbac; a missing permission shows in its log.
+func TestOperatorNeededNoPermissionItLacks(t *testing.T) {
+	log, err := os.ReadFile(filepath.Join(state, "logs", "operator.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) == 0 {
+		t.Fatal("the operator's log is empty")
+	}
+	for _, line := range strings.Split(string(log), "\n") {
+		if strings.Contains(strings.ToLower(line), "forbidden") {
+			t.Errorf("operator log: %s", line)
+		}
+	}
+}
+
+// The operator's identity is no administrator: it may not do anything anywhere.
+func TestOperatorIsNotAnAdministrator(t *testing.T) {
+	review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
+		User:               "system:serviceaccount:egov-operator-system:egov-operator",
+		ResourceAttributes: &authorizationv1.ResourceAttributes{Verb: "*", Group: "*", Resource: "*"},
+	}}
+	if err := k8s.Create(ctx(), review); err != nil {
+		t.Fatal(err)
+	}
+	if review.Status.Allowed {
+		t.Fatal("the operator's ServiceAccount may do anything: it must run under its own ClusterRole")
+	}
+}
