@@ -17,10 +17,12 @@ import (
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/fleet"
@@ -34,6 +36,7 @@ func main() {
 	samples := flag.String("samples", "config/samples", "directory of the national samples")
 	timeout := flag.Duration("timeout", 5*time.Minute, "how long to wait for every province")
 	flag.Parse()
+	ctrllog.SetLogger(logr.Discard())
 	if err := run(*kubeconfig, *samples, *timeout); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)

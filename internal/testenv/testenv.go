@@ -56,6 +56,8 @@ func Start() (*envtest.Environment, *rest.Config, error) {
 	}
 	cfg, err := env.Start()
 	if err != nil {
+		// A CRD the server refuses fails Start after the server is up: stop it.
+		_ = env.Stop()
 		return nil, nil, fmt.Errorf("start the test API server: %w", err)
 	}
 	return env, cfg, nil

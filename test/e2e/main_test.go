@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/egov-vn/egov-operator/internal/scheme"
 	"github.com/egov-vn/egov-operator/internal/testenv"
@@ -28,6 +30,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	ctrllog.SetLogger(logr.Discard())
 	root := testenv.RepoRoot()
 	state = filepath.Join(root, ".state", "e2e")
 	os.Setenv("EGOV_CLUSTER_STATE", state)
