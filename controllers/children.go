@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
@@ -15,6 +16,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
@@ -22,14 +26,45 @@ import (
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
-// childLists are the kinds of child the operator may render; children of
-// these kinds that a render no longer produces are deleted.
-func childLists() []client.ObjectList {
-	return []client.ObjectList{
-		&corev1.ServiceAccountList{}, &corev1.ConfigMapList{}, &corev1.ServiceList{},
-		&appsv1.DeploymentList{}, &networkingv1.IngressList{}, &networkingv1.NetworkPolicyList{},
-		&policyv1.PodDisruptionBudgetList{}, &cmapi.CertificateList{}, &cmapi.IssuerList{}, &appsv1.StatefulSetList{},
+// childKinds are the kinds of child the operator may render: every
+// controller watches them as owned, and children of these kinds that a
+// render no longer produces are deleted.
+func childKinds() []struct {
+	obj  client.Object
+	list client.ObjectList
+} {
+	return []struct {
+		obj  client.Object
+		list client.ObjectList
+	}{
+		{&corev1.ServiceAccount{}, &corev1.ServiceAccountList{}},
+		{&corev1.ConfigMap{}, &corev1.ConfigMapList{}},
+		{&corev1.Service{}, &corev1.ServiceList{}},
+		{&appsv1.Deployment{}, &appsv1.DeploymentList{}},
+		{&appsv1.StatefulSet{}, &appsv1.StatefulSetList{}},
+		{&networkingv1.Ingress{}, &networkingv1.IngressList{}},
+		{&networkingv1.NetworkPolicy{}, &networkingv1.NetworkPolicyList{}},
+		{&policyv1.PodDisruptionBudget{}, &policyv1.PodDisruptionBudgetList{}},
+		{&cmapi.Certificate{}, &cmapi.CertificateList{}},
+		{&cmapi.Issuer{}, &cmapi.IssuerList{}},
 	}
+}
+
+// ownChildren makes a controller watch every kind of child it owns.
+func ownChildren(b *builder.Builder) *builder.Builder {
+	for _, k := range childKinds() {
+		b = b.Owns(k.obj)
+	}
+	return b
+}
+
+// resultAt requeues at t, when set, unless the reconcile failed: the result
+// of a reconcile goes stale then without any watched change.
+func resultAt(clk clock.PassiveClock, t time.Time, err error) (ctrl.Result, error) {
+	if err != nil || t.IsZero() {
+		return ctrl.Result{}, err
+	}
+	return ctrl.Result{RequeueAfter: max(t.Sub(clk.Now()), time.Second)}, nil
 }
 
 // applyChildren applies every desired child, then deletes the children of
@@ -53,7 +88,8 @@ func applyChildren(ctx context.Context, a Applier, owner render.Owner, desired [
 
 func deleteStale(ctx context.Context, c client.Client, owner render.Owner, want map[string]bool) ([]string, error) {
 	var deleted []string
-	for _, list := range childLists() {
+	for _, kind := range childKinds() {
+		list := kind.list
 		if err := c.List(ctx, list, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.OwnedSelector())); err != nil {
 			return deleted, fmt.Errorf("list children: %w", err)
 		}

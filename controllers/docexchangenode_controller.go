@@ -2,12 +2,9 @@ package controllers
 
 import (
 	"context"
-	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -69,11 +66,7 @@ func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	err = finish(ctx, r.Client, r.Recorder, node, orig, err, "the node exchanges documents as "+string(node.Spec.OrganID),
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionSigningCertificateReady,
 		platformv1alpha1.ConditionStorageBound, platformv1alpha1.ConditionWorkloadReady)
-	var result ctrl.Result
-	if err == nil && !s.portal.rootsExpireAt.IsZero() {
-		result.RequeueAfter = max(s.portal.rootsExpireAt.Sub(r.Clock.Now()), time.Second)
-	}
-	return result, err
+	return resultAt(r.Clock, s.portal.rootsExpireAt, err)
 }
 
 func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeScope) error {
@@ -152,15 +145,9 @@ func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		return out, nil
 	}}
 	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	return ctrl.NewControllerManagedBy(mgr).
+	return ownChildren(ctrl.NewControllerManagedBy(mgr).
 		For(&platformv1alpha1.DocExchangeNode{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		Owns(&corev1.ServiceAccount{}).
-		Owns(&corev1.ConfigMap{}).
-		Owns(&corev1.Service{}).
-		Owns(&appsv1.StatefulSet{}).
-		Owns(&networkingv1.NetworkPolicy{}).
-		Owns(&cmapi.Certificate{}).
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))).
 		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(nodeOfClaim)).
 		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), specChanges).
 		Watches(&cmapi.Issuer{}, handler.EnqueueRequestsFromMapFunc(f.ofIssuer)).

@@ -27,6 +27,7 @@ import (
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/provinces"
 	"github.com/egov-vn/egov-operator/internal/render"
+	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
 const (
@@ -34,21 +35,10 @@ const (
 	waitFor     = 30 * time.Second
 )
 
-// eventually polls check until it returns nil, failing the test with the
-// last error after waitFor.
+// eventually polls check until it returns nil, for up to waitFor.
 func eventually(t *testing.T, what string, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	testenv.Eventually(t, waitFor, what, check)
 }
 
 func create(t *testing.T, obj client.Object) {

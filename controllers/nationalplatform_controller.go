@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
@@ -82,16 +81,12 @@ func (r *NationalPlatformReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	conditions.Summarize(&n.Status.Conditions, n.Generation, nil, platformv1alpha1.ConditionCAIssuerReady)
 	n.Status.ObservedGeneration = n.Generation
 
-	var result ctrl.Result
-	if !checked.NextExpiry.IsZero() {
-		result.RequeueAfter = max(checked.NextExpiry.Sub(r.Clock.Now()), time.Second)
-	}
 	if !conditions.IsTrue(n.Status.Conditions, platformv1alpha1.ConditionTrustRootsValid) &&
 		conditions.IsTrue(orig.Status.Conditions, platformv1alpha1.ConditionTrustRootsValid) {
 		r.Recorder.Eventf(n, nil, corev1.EventTypeWarning, platformv1alpha1.ReasonInvalidTrustedRoots, "Check",
 			"some trusted roots were left out of the provinces' trust bundles; see status.trustedRoots")
 	}
-	return result, patchStatusIfChanged(ctx, r.Client, n, orig)
+	return resultAt(r.Clock, checked.NextExpiry, patchStatusIfChanged(ctx, r.Client, n, orig))
 }
 
 func (r *NationalPlatformReconciler) caIssuerReady(ctx context.Context, name string) (bool, string, string, error) {

@@ -3,13 +3,9 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -67,11 +63,7 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionDatabaseConfigured,
 		platformv1alpha1.ConditionNationalSyncConfigured, platformv1alpha1.ConditionPostalDeliveryConfigured,
 		platformv1alpha1.ConditionCertificatesReady, platformv1alpha1.ConditionWorkloadReady)
-	var result ctrl.Result
-	if err == nil && !s.portal.rootsExpireAt.IsZero() {
-		result.RequeueAfter = max(s.portal.rootsExpireAt.Sub(r.Clock.Now()), time.Second)
-	}
-	return result, err
+	return resultAt(r.Clock, s.portal.rootsExpireAt, err)
 }
 
 func (r *OneStopShopReconciler) resolveInputs(ctx context.Context, s *shopScope) error {
@@ -184,17 +176,9 @@ func (r *OneStopShopReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		return out, nil
 	}}
 	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	return ctrl.NewControllerManagedBy(mgr).
+	return ownChildren(ctrl.NewControllerManagedBy(mgr).
 		For(&platformv1alpha1.OneStopShop{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		Owns(&corev1.ServiceAccount{}).
-		Owns(&corev1.ConfigMap{}).
-		Owns(&corev1.Service{}).
-		Owns(&appsv1.Deployment{}).
-		Owns(&networkingv1.Ingress{}).
-		Owns(&networkingv1.NetworkPolicy{}).
-		Owns(&policyv1.PodDisruptionBudget{}).
-		Owns(&cmapi.Certificate{}).
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))).
 		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), specChanges).
 		Watches(&cmapi.Issuer{}, handler.EnqueueRequestsFromMapFunc(f.ofIssuer)).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).

@@ -6,10 +6,7 @@ import (
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
-	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -77,11 +74,7 @@ func (r *ProvincePortalReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 	err = finish(ctx, r.Client, r.Recorder, portal, orig, err,
 		fmt.Sprintf("province %s is served at %s", portal.Status.Province, portal.Status.URL),
 		platformv1alpha1.ConditionInterconnectConfigured, platformv1alpha1.ConditionCertificatesReady, platformv1alpha1.ConditionWorkloadReady)
-	var result ctrl.Result
-	if err == nil && !s.requeueAt.IsZero() {
-		result.RequeueAfter = max(s.requeueAt.Sub(r.Clock.Now()), time.Second)
-	}
-	return result, err
+	return resultAt(r.Clock, s.requeueAt, err)
 }
 
 // deletePrivateKeys deletes the province's Certificates and the Secrets
@@ -99,18 +92,9 @@ func (r *ProvincePortalReconciler) deletePrivateKeys(ctx context.Context, portal
 // SetupWithManager registers the controller and its watches.
 func (r *ProvincePortalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	return ctrl.NewControllerManagedBy(mgr).
+	return ownChildren(ctrl.NewControllerManagedBy(mgr).
 		For(&platformv1alpha1.ProvincePortal{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		Owns(&corev1.ServiceAccount{}).
-		Owns(&corev1.ConfigMap{}).
-		Owns(&corev1.Service{}).
-		Owns(&appsv1.Deployment{}).
-		Owns(&networkingv1.Ingress{}).
-		Owns(&networkingv1.NetworkPolicy{}).
-		Owns(&policyv1.PodDisruptionBudget{}).
-		Owns(&cmapi.Certificate{}).
-		Owns(&cmapi.Issuer{}).
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(r.allPortals), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfRelease), specChanges).
 		Watches(&cmapi.ClusterIssuer{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfClusterIssuer), specChanges).

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -76,23 +74,7 @@ func testPortalInputs(level int32) PortalInputs {
 func TestPortalStackGolden(t *testing.T) {
 	for _, level := range []int32{2, 3, 4} {
 		t.Run(fmt.Sprintf("level%d", level), func(t *testing.T) {
-			got, err := YAML(PortalStack(testPortalInputs(level)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden := filepath.Join("testdata", fmt.Sprintf("portal-level%d.golden.yaml", level))
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("rendered stack differs from %s (run go test ./internal/render -update and review the diff)", golden)
-			}
+			checkGolden(t, fmt.Sprintf("portal-level%d", level), PortalStack(testPortalInputs(level)))
 		})
 	}
 }

@@ -68,17 +68,7 @@ func run(m *testing.M, root string) int {
 // eventually polls check until it returns nil, failing after timeout.
 func eventually(t *testing.T, timeout time.Duration, what string, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(time.Second)
-	}
+	testenv.Eventually(t, timeout, what, check)
 }
 
 func ctx() context.Context { return context.Background() }
