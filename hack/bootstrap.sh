@@ -20,6 +20,18 @@ mkdir -p "$k8s" "$build"
 
 say() { echo "bootstrap: $*" >&2; }
 
+# quiet runs a command, showing its output only when it fails.
+quiet() {
+	local log
+	log=$(mktemp)
+	if ! "$@" >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		return 1
+	fi
+	rm -f "$log"
+}
+
 # built NAME PATH VERSION: true when PATH holds NAME built at VERSION.
 built() { [ -x "$2" ] && [ "$(cat "$2.version" 2>/dev/null)" = "$3" ] && say "$1 $3 is cached"; }
 stamp() { echo "$2" >"$1.version"; }
@@ -39,7 +51,7 @@ etcd() {
 	local mod="$build/etcd"
 	rm -rf "$mod" && mkdir -p "$mod"
 	cp "$root/hack/tools/etcd/go.mod" "$root/hack/tools/etcd/main.go" "$mod/"
-	(cd "$mod" && go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" && go mod tidy &&
+	(cd "$mod" && quiet go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" && quiet go mod tidy &&
 		go build -o "$out" .)
 	stamp "$out" "$ETCD_VERSION"
 }
@@ -58,7 +70,7 @@ kube_module() {
 			awk -v v="$KUBERNETES_STAGING_VERSION" '$2 == "=>" && $3 ~ /^\.\/staging\// { printf "\t%s => %s %s\n", $1, $1, v }' "$upstream"
 			printf ')\n'
 		} >"$mod/go.mod"
-		(cd "$mod" && go get -tool \
+		(cd "$mod" && quiet go get -tool \
 			"k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" \
 			"k8s.io/kubernetes/cmd/kube-controller-manager@$KUBERNETES_VERSION" \
 			"k8s.io/kubernetes/cmd/kube-scheduler@$KUBERNETES_VERSION" \
@@ -107,7 +119,7 @@ cert_manager() {
 	done
 	rm -rf "$mod" && mkdir -p "$mod"
 	cp "$root/hack/tools/certmanager/go.mod" "$root/hack/tools/certmanager/main.go" "$mod/"
-	(cd "$mod" && go get "github.com/cert-manager/cert-manager@$version" "${pins[@]}" && go mod tidy &&
+	(cd "$mod" && quiet go get "github.com/cert-manager/cert-manager@$version" "${pins[@]}" && quiet go mod tidy &&
 		go build -o "$out" .)
 	stamp "$out" "$version-$source"
 }
