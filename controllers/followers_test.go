@@ -338,3 +338,32 @@ func TestGrowingStorageGrowsTheClaimsNotTheTemplate(t *testing.T) {
 		t.Errorf("the claim template must keep 20Gi (it is immutable), got %s", got.String())
 	}
 }
+
+func TestGrowingStorageOnAClassThatCannotGrowSaysSo(t *testing.T) {
+	ensureNational(t)
+	ctx := context.Background()
+	create(t, &storagev1.StorageClass{ObjectMeta: metav1.ObjectMeta{Name: "fixed-size"}, Provisioner: "example.org/test",
+		AllowVolumeExpansion: ptr.To(false)})
+	p := waitReady(t, province(t, "19"))
+	d := docExchangeNode(t, p, func(d *platformv1alpha1.DocExchangeNode) { d.Spec.Storage.StorageClassName = ptr.To("fixed-size") })
+	waitObjectReady(t, d)
+	d.Spec.Storage.Size = resource.MustParse("40Gi")
+	if err := k8s.Update(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "StorageResized False with ExpansionNotSupported", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(d), d); err != nil {
+			return err
+		}
+		c := condOf(d, platformv1alpha1.ConditionStorageResized)
+		if c == nil || c.Status != metav1.ConditionFalse || c.Reason != platformv1alpha1.ReasonExpansionNotSupported {
+			return fmt.Errorf("StorageResized %+v", c)
+		}
+		return nil
+	})
+	for _, c := range claimsOf(t, d) {
+		if got := c.Spec.Resources.Requests[corev1.ResourceStorage]; got.String() != "20Gi" {
+			t.Errorf("a claim whose class cannot grow must not be patched: %s requests %s", c.Name, got.String())
+		}
+	}
+}
