@@ -125,9 +125,17 @@ func (f followers) ofIssuer(ctx context.Context, obj client.Object) []reconcile.
 	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return render.SubCAIssuerName(it.portal) == obj.GetName() })
 }
 
-// ofSecret: the followers in the Secret's namespace that use it.
+// ofSecret: the followers in the Secret's namespace that use it, directly or
+// through their portal (the national credentials the sync worker mounts).
 func (f followers) ofSecret(ctx context.Context, obj client.Object) []reconcile.Request {
-	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return slices.Contains(it.secrets, obj.GetName()) })
+	return f.where(ctx, obj.GetNamespace(), func(it follower) bool {
+		if slices.Contains(it.secrets, obj.GetName()) {
+			return true
+		}
+		portal := &platformv1alpha1.ProvincePortal{}
+		err := f.Get(ctx, types.NamespacedName{Namespace: it.key.Namespace, Name: it.portal}, portal)
+		return err == nil && slices.Contains(render.PortalSecretRefs(portal.Spec), obj.GetName())
+	})
 }
 
 // ofRelease: the followers whose portal runs the release.

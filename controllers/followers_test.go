@@ -111,6 +111,27 @@ func TestOneStopShopConverges(t *testing.T) {
 		t.Errorf("client certificate: %+v", client.Spec)
 	}
 
+	// The worker mounts the portal's national credentials: rotating them rolls it.
+	checksum := worker.Spec.Template.Annotations[render.ChecksumAnnotation]
+	credentials := &corev1.Secret{}
+	if err := k8s.Get(context.Background(), types.NamespacedName{Namespace: p.Namespace, Name: "national-credentials"}, credentials); err != nil {
+		t.Fatal(err)
+	}
+	credentials.Data["clientSecret"] = []byte("rotated")
+	if err := k8s.Update(context.Background(), credentials); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "worker rolled after the credentials rotated", func() error {
+		live := &appsv1.Deployment{}
+		if err := k8s.Get(context.Background(), types.NamespacedName{Namespace: p.Namespace, Name: owner.Name(render.RoleMotcuaWorker)}, live); err != nil {
+			return err
+		}
+		if live.Spec.Template.Annotations[render.ChecksumAnnotation] == checksum {
+			return fmt.Errorf("checksum unchanged")
+		}
+		return nil
+	})
+
 	// Drift: a deleted worker comes back.
 	if err := k8s.Delete(context.Background(), worker); err != nil {
 		t.Fatal(err)
