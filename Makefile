@@ -66,7 +66,9 @@ demo-down: ## Stop the local cluster and the operator started by make demo.
 .PHONY: test-e2e
 test-e2e: ## Run the end-to-end suite on its own local cluster (torn down even on failure).
 	hack/bootstrap.sh cluster
-	go test -tags e2e ./test/e2e/ -count=1 -v -timeout 40m
+	@# The suite stops its cluster itself; stopping again covers a test binary killed by its timeout.
+	status=0; go test -tags e2e ./test/e2e/ -count=1 -v -timeout 40m || status=$$?; \
+	EGOV_CLUSTER_STATE=$(CURDIR)/.state/e2e hack/cluster.sh down; exit $$status
 
 ##@ Build
 
