@@ -81,8 +81,7 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 			return err
 		}
 	}
-	signing := render.DocExchangeKeypairSecret(node)
-	if versions[signing], err = secretVersion(ctx, r.Client, node.Namespace, signing); err != nil {
+	if err := mergeRevisions(ctx, r.Client, render.DocExchangeOwner(node, s.portal.portal), versions); err != nil {
 		return err
 	}
 	templateSize, err := r.templateSize(ctx, node)
@@ -140,7 +139,7 @@ func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		out := make([]follower, 0, len(list.Items))
 		for _, d := range list.Items {
 			out = append(out, follower{key: types.NamespacedName{Namespace: d.Namespace, Name: d.Name}, portal: d.Spec.PortalRef.Name,
-				secrets: append(render.DocExchangeSecretRefs(d.Spec), render.DocExchangeKeypairSecret(&d))})
+				secrets: render.DocExchangeSecretRefs(d.Spec)})
 		}
 		return out, nil
 	}}

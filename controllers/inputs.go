@@ -96,8 +96,26 @@ func secretKeys(ctx context.Context, c client.Reader, namespace, name string, ke
 	return s.ResourceVersion, nil
 }
 
+// certificateRevisions returns the issuance revision of each of the owner's
+// Certificates, keyed certificate/<name>: pods that mount a key pair roll
+// when it is reissued, not when cert-manager touches its Secret's metadata.
+func certificateRevisions(ctx context.Context, c client.Reader, owner render.Owner) (map[string]string, error) {
+	list := &cmapi.CertificateList{}
+	if err := c.List(ctx, list, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.OwnedSelector())); err != nil {
+		return nil, fmt.Errorf("list certificates: %w", err)
+	}
+	revisions := map[string]string{}
+	for i := range list.Items {
+		cert := &list.Items[i]
+		if ownedBy(cert, owner.Object) && cert.Status.Revision != nil {
+			revisions["certificate/"+cert.Name] = fmt.Sprint(*cert.Status.Revision)
+		}
+	}
+	return revisions, nil
+}
+
 // secretVersion returns the resourceVersion of a Secret from the metadata
-// cache, or "" when it does not exist yet (a certificate not yet issued).
+// cache, or "" when it does not exist.
 func secretVersion(ctx context.Context, c client.Reader, namespace, name string) (string, error) {
 	m := &metav1.PartialObjectMetadata{}
 	m.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
@@ -137,4 +155,13 @@ func recordDisabled(obj object, conditionType, message string) {
 // withinDomain reports whether host is domain or one of its subdomains.
 func withinDomain(host, domain string) bool {
 	return host == domain || strings.HasSuffix(host, "."+domain)
+}
+
+// mergeRevisions adds the owner's certificate revisions to versions.
+func mergeRevisions(ctx context.Context, c client.Reader, owner render.Owner, versions map[string]string) error {
+	revisions, err := certificateRevisions(ctx, c, owner)
+	for k, v := range revisions {
+		versions[k] = v
+	}
+	return err
 }

@@ -131,10 +131,8 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 			"spec.domain %s is outside %s, the only domain the provincial SubCA may issue for: use a subdomain of it, or a public issuer on the ProvincePortal",
 			host, s.portal.portal.Spec.Domain)
 	}
-	for _, name := range render.OneStopShopKeypairSecrets(shop) {
-		if versions[name], err = secretVersion(ctx, r.Client, shop.Namespace, name); err != nil {
-			return err
-		}
+	if err := mergeRevisions(ctx, r.Client, render.OneStopShopOwner(shop, s.portal.portal), versions); err != nil {
+		return err
 	}
 	if ref := s.portal.portal.Spec.NationalCredentialsSecretRef; ref != nil {
 		if versions[ref.Name], err = secretVersion(ctx, r.Client, shop.Namespace, ref.Name); err != nil {
@@ -171,7 +169,7 @@ func (r *OneStopShopReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		out := make([]follower, 0, len(list.Items))
 		for _, s := range list.Items {
 			out = append(out, follower{key: types.NamespacedName{Namespace: s.Namespace, Name: s.Name},
-				portal: s.Spec.PortalRef.Name, secrets: append(render.OneStopShopSecretRefs(s.Spec), render.OneStopShopKeypairSecrets(&s)...)})
+				portal: s.Spec.PortalRef.Name, secrets: render.OneStopShopSecretRefs(s.Spec)})
 		}
 		return out, nil
 	}}

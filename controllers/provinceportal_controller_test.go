@@ -314,6 +314,23 @@ func TestSecretRotationRollsTheDeployment(t *testing.T) {
 		}
 		return nil
 	})
+
+	// cert-manager reissues the portal's TLS certificate: the pods roll too.
+	before = checksum()
+	cert := portalChild(p, &cmapi.Certificate{}, "portal").(*cmapi.Certificate)
+	if err := exists(cert); err != nil {
+		t.Fatal(err)
+	}
+	cert.Status.Revision = ptr.To(2)
+	if err := k8s.Status().Update(context.Background(), cert); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "pod template checksum changed after reissue", func() error {
+		if checksum() == before {
+			return fmt.Errorf("checksum unchanged")
+		}
+		return nil
+	})
 }
 
 func TestMissingSecretStallsThenRecovers(t *testing.T) {

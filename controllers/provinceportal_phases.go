@@ -94,10 +94,8 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 			return err
 		}
 	}
-	for _, name := range render.PortalKeypairSecrets(p) {
-		if versions[name], err = secretVersion(ctx, r.Client, p.Namespace, name); err != nil {
-			return err
-		}
+	if err := mergeRevisions(ctx, r.Client, render.PortalOwner(p), versions); err != nil {
+		return err
 	}
 	solvesHTTP01 := false
 	if ref := render.PublicIssuerRef(p); ref != nil {

@@ -64,8 +64,7 @@ func (r *ProvincePortalReconciler) portalsOfClusterIssuer(ctx context.Context, o
 // portalsOfSecret: the portals in the Secret's namespace that mount it.
 func (r *ProvincePortalReconciler) portalsOfSecret(ctx context.Context, obj client.Object) []reconcile.Request {
 	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
-		return slices.Contains(render.PortalSecretRefs(p.Spec), obj.GetName()) ||
-			slices.Contains(render.PortalKeypairSecrets(p), obj.GetName())
+		return slices.Contains(render.PortalSecretRefs(p.Spec), obj.GetName())
 	}, client.InNamespace(obj.GetNamespace()))
 }
 

@@ -54,7 +54,7 @@ type DocExchangeInputs struct {
 	// StatefulSet, the live template's size after (templates are immutable;
 	// grown claims are patched one by one).
 	TemplateSize resource.Quantity
-	// SecretVersions are the resourceVersions of the Secrets the pod uses.
+	// SecretVersions are the versions of what the pod uses, as for the portal.
 	SecretVersions map[string]string
 }
 

@@ -42,7 +42,7 @@ type OneStopShopInputs struct {
 	Component platformv1alpha1.Component
 	// TrustedRoots are the checked roots, as for the portal.
 	TrustedRoots []platformv1alpha1.TrustedRoot
-	// SecretVersions are the resourceVersions of the Secrets the pods use.
+	// SecretVersions are the versions of what the pods use, as for the portal.
 	SecretVersions map[string]string
 }
 
