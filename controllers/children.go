@@ -125,7 +125,7 @@ func ownedBy(obj, owner client.Object) bool {
 
 // observeCertificates reports each of the owner's Certificates, and whether
 // all are Ready for their current spec.
-func observeCertificates(ctx context.Context, c client.Reader, owner render.Owner) ([]platformv1alpha1.CertificateStatus, []string, error) {
+func observeCertificates(ctx context.Context, c client.Reader, owner render.Owner, written writes) ([]platformv1alpha1.CertificateStatus, []string, error) {
 	list := &cmapi.CertificateList{}
 	if err := c.List(ctx, list, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.OwnedSelector())); err != nil {
 		return nil, nil, fmt.Errorf("list certificates: %w", err)
@@ -137,10 +137,11 @@ func observeCertificates(ctx context.Context, c client.Reader, owner render.Owne
 		if !ownedBy(cert, owner.Object) {
 			continue
 		}
+		// A Certificate written in this reconcile has not been issued for its new spec yet.
 		ready := false
 		for _, cond := range cert.Status.Conditions {
 			if cond.Type == cmapi.CertificateConditionReady && cond.Status == cmmeta.ConditionTrue && cond.ObservedGeneration >= cert.Generation {
-				ready = true
+				ready = !written["Certificate/"+cert.Name]
 			}
 		}
 		statuses = append(statuses, platformv1alpha1.CertificateStatus{Name: cert.Name, Ready: ready, NotAfter: cert.Status.NotAfter})
@@ -199,20 +200,29 @@ func deleteKeypairs(ctx context.Context, c client.Client, owner render.Owner, se
 	return nil
 }
 
+// writes names the children a reconcile wrote (kind/name): the cache still
+// holds their previous state, so their status says nothing yet about the
+// spec just written.
+type writes map[string]bool
+
 // applyAndRecord applies a stack and records an Event naming what it wrote.
-func applyAndRecord(ctx context.Context, a Applier, recorder events.EventRecorder, obj client.Object, owner render.Owner, stack []client.Object) error {
+func applyAndRecord(ctx context.Context, a Applier, recorder events.EventRecorder, obj client.Object, owner render.Owner, stack []client.Object) (writes, error) {
 	written, err := applyChildren(ctx, a, owner, stack)
 	if len(written) > 0 {
 		sort.Strings(written)
 		recorder.Eventf(obj, nil, corev1.EventTypeNormal, "Applied", "Apply", "applied %v", written)
 	}
-	return err
+	w := writes{}
+	for _, name := range written {
+		w[name] = true
+	}
+	return w, err
 }
 
 // observeCertificatesInto records the owner's certificates as conditionType
 // on obj, and returns their statuses.
-func observeCertificatesInto(ctx context.Context, c client.Reader, obj object, owner render.Owner, conditionType string) ([]platformv1alpha1.CertificateStatus, error) {
-	certs, notReady, err := observeCertificates(ctx, c, owner)
+func observeCertificatesInto(ctx context.Context, c client.Reader, obj object, owner render.Owner, written writes, conditionType string) ([]platformv1alpha1.CertificateStatus, error) {
+	certs, notReady, err := observeCertificates(ctx, c, owner, written)
 	if err != nil {
 		return nil, err
 	}
@@ -228,12 +238,15 @@ func observeCertificatesInto(ctx context.Context, c client.Reader, obj object, o
 
 // observeDeployments records WorkloadReady on obj: True when every named
 // Deployment runs its current spec with all replicas available.
-func observeDeployments(ctx context.Context, c client.Reader, obj object, names ...string) error {
+func observeDeployments(ctx context.Context, c client.Reader, obj object, written writes, names ...string) error {
 	var messages []string
 	for _, name := range names {
 		ready, message, err := deploymentReady(ctx, c, obj.GetNamespace(), name)
 		if err != nil {
 			return err
+		}
+		if written["Deployment/"+name] {
+			ready, message = false, "Deployment "+name+" is rolling out the spec just applied"
 		}
 		if !ready {
 			conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), platformv1alpha1.ConditionWorkloadReady, false,

@@ -32,9 +32,11 @@ type DocExchangeNodeReconciler struct {
 }
 
 type nodeScope struct {
-	node   *platformv1alpha1.DocExchangeNode
-	portal portalInputs
-	inputs render.DocExchangeInputs
+	// written are the children this reconcile wrote.
+	written writes
+	node    *platformv1alpha1.DocExchangeNode
+	portal  portalInputs
+	inputs  render.DocExchangeInputs
 }
 
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=docexchangenodes,verbs=get;list;watch;patch
@@ -113,12 +115,14 @@ func (r *DocExchangeNodeReconciler) checkOrganID(ctx context.Context, s *nodeSco
 
 func (r *DocExchangeNodeReconciler) reconcileChildren(ctx context.Context, s *nodeScope) error {
 	owner := render.DocExchangeOwner(s.node, s.portal.portal)
-	return applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.node, owner, render.DocExchangeStack(s.inputs))
+	var err error
+	s.written, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.node, owner, render.DocExchangeStack(s.inputs))
+	return err
 }
 
 func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *nodeScope) error {
 	owner := render.DocExchangeOwner(s.node, s.portal.portal)
-	if _, err := observeCertificatesInto(ctx, r.Client, s.node, owner, platformv1alpha1.ConditionSigningCertificateReady); err != nil {
+	if _, err := observeCertificatesInto(ctx, r.Client, s.node, owner, s.written, platformv1alpha1.ConditionSigningCertificateReady); err != nil {
 		return err
 	}
 	signing, err := signingCertificateStatus(ctx, r.APIReader, s.node.Namespace, render.DocExchangeKeypairSecret(s.node))
@@ -126,7 +130,7 @@ func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *node
 		return err
 	}
 	s.node.Status.SigningCertificate = signing
-	return observeStatefulSet(ctx, r.Client, s.node, render.DocExchangeStatefulSet(s.node))
+	return observeStatefulSet(ctx, r.Client, s.node, s.written, render.DocExchangeStatefulSet(s.node))
 }
 
 // SetupWithManager registers the controller and its watches.

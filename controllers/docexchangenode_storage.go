@@ -203,7 +203,7 @@ func signingCertificateStatus(ctx context.Context, c client.Reader, namespace, n
 
 // observeStatefulSet records WorkloadReady on obj: True when the StatefulSet
 // runs its current spec with every replica ready.
-func observeStatefulSet(ctx context.Context, c client.Reader, obj object, name string) error {
+func observeStatefulSet(ctx context.Context, c client.Reader, obj object, written writes, name string) error {
 	sts := &appsv1.StatefulSet{}
 	ready, message := false, ""
 	if err := c.Get(ctx, types.NamespacedName{Namespace: obj.GetNamespace(), Name: name}, sts); apierrors.IsNotFound(err) {
@@ -223,6 +223,9 @@ func observeStatefulSet(ctx context.Context, c client.Reader, obj object, name s
 		default:
 			ready, message = true, fmt.Sprintf("StatefulSet %s: %d replicas ready", name, want)
 		}
+	}
+	if written["StatefulSet/"+name] {
+		ready, message = false, "StatefulSet "+name+" is rolling out the spec just applied"
 	}
 	reason := platformv1alpha1.ReasonReady
 	if !ready {

@@ -31,9 +31,11 @@ type OneStopShopReconciler struct {
 }
 
 type shopScope struct {
-	shop   *platformv1alpha1.OneStopShop
-	portal portalInputs
-	inputs render.OneStopShopInputs
+	// written are the children this reconcile wrote.
+	written writes
+	shop    *platformv1alpha1.OneStopShop
+	portal  portalInputs
+	inputs  render.OneStopShopInputs
 }
 
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=onestopshops,verbs=get;list;watch;patch
@@ -148,15 +150,17 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 
 func (r *OneStopShopReconciler) reconcileChildren(ctx context.Context, s *shopScope) error {
 	owner := render.OneStopShopOwner(s.shop, s.portal.portal)
-	return applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.shop, owner, render.OneStopShopStack(s.inputs))
+	var err error
+	s.written, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.shop, owner, render.OneStopShopStack(s.inputs))
+	return err
 }
 
 func (r *OneStopShopReconciler) observeChildren(ctx context.Context, s *shopScope) error {
 	owner := render.OneStopShopOwner(s.shop, s.portal.portal)
-	if _, err := observeCertificatesInto(ctx, r.Client, s.shop, owner, platformv1alpha1.ConditionCertificatesReady); err != nil {
+	if _, err := observeCertificatesInto(ctx, r.Client, s.shop, owner, s.written, platformv1alpha1.ConditionCertificatesReady); err != nil {
 		return err
 	}
-	return observeDeployments(ctx, r.Client, s.shop, owner.Name(render.RoleMotcuaWeb), owner.Name(render.RoleMotcuaWorker))
+	return observeDeployments(ctx, r.Client, s.shop, s.written, owner.Name(render.RoleMotcuaWeb), owner.Name(render.RoleMotcuaWorker))
 }
 
 // SetupWithManager registers the controller and its watches.

@@ -32,6 +32,8 @@ type ProvincePortalReconciler struct {
 
 // portalScope is what the phases of one reconcile share.
 type portalScope struct {
+	// written are the children this reconcile wrote.
+	written  writes
 	portal   *platformv1alpha1.ProvincePortal
 	national *platformv1alpha1.NationalPlatform
 	inputs   render.PortalInputs

@@ -129,7 +129,8 @@ func issuerSpec(ci *cmapi.ClusterIssuer, iss *cmapi.Issuer) cmapi.IssuerSpec {
 // reconcileChildren applies the rendered stack and deletes what it no longer holds.
 func (r *ProvincePortalReconciler) reconcileChildren(ctx context.Context, s *portalScope) error {
 	p := s.portal
-	if err := applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, p, render.PortalOwner(p), render.PortalStack(s.inputs)); err != nil {
+	var err error
+	if s.written, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, p, render.PortalOwner(p), render.PortalStack(s.inputs)); err != nil {
 		return err
 	}
 	conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionInterconnectConfigured, true, platformv1alpha1.ReasonReady,
@@ -141,10 +142,10 @@ func (r *ProvincePortalReconciler) reconcileChildren(ctx context.Context, s *por
 func (r *ProvincePortalReconciler) observeChildren(ctx context.Context, s *portalScope) error {
 	p := s.portal
 	owner := render.PortalOwner(p)
-	certs, err := observeCertificatesInto(ctx, r.Client, p, owner, platformv1alpha1.ConditionCertificatesReady)
+	certs, err := observeCertificatesInto(ctx, r.Client, p, owner, s.written, platformv1alpha1.ConditionCertificatesReady)
 	if err != nil {
 		return err
 	}
 	p.Status.Certificates = certs
-	return observeDeployments(ctx, r.Client, p, owner.Name(render.RolePortal))
+	return observeDeployments(ctx, r.Client, p, s.written, owner.Name(render.RolePortal))
 }
