@@ -122,6 +122,9 @@ func (r *DocExchangeNodeReconciler) reconcileChildren(ctx context.Context, s *no
 
 func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *nodeScope) error {
 	owner := render.DocExchangeOwner(s.node, s.portal.portal)
+	if err := renewStaleLeavesInto(ctx, r.Client, r.APIReader, owner, s.portal.portal.Name, s.written); err != nil {
+		return err
+	}
 	if _, err := observeCertificatesInto(ctx, r.Client, s.node, owner, s.written, platformv1alpha1.ConditionSigningCertificateReady); err != nil {
 		return err
 	}
@@ -154,6 +157,7 @@ func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(nodeOfClaim)).
 		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), specChanges).
 		Watches(&cmapi.Issuer{}, handler.EnqueueRequestsFromMapFunc(f.ofIssuer)).
+		Watches(&cmapi.Certificate{}, handler.EnqueueRequestsFromMapFunc(f.ofSubCA)).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(f.ofSecret), builder.OnlyMetadata).

@@ -125,6 +125,12 @@ func (f followers) ofIssuer(ctx context.Context, obj client.Object) []reconcile.
 	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return render.SubCAIssuerName(it.portal) == obj.GetName() })
 }
 
+// ofSubCA: the followers of the portal whose SubCA Certificate this is: a
+// reissued SubCA means their leaves must be reissued too.
+func (f followers) ofSubCA(ctx context.Context, obj client.Object) []reconcile.Request {
+	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return render.SubCACertificateName(it.portal) == obj.GetName() })
+}
+
 // ofSecret: the followers in the Secret's namespace that use it, directly or
 // through their portal (the national credentials the sync worker mounts).
 func (f followers) ofSecret(ctx context.Context, obj client.Object) []reconcile.Request {

@@ -195,10 +195,7 @@ func TestIdleFollowersMakeNoWrites(t *testing.T) {
 	before := operatorWrites.Load()
 	reconcilesBefore := reconciles(t, "docexchangenode") + reconciles(t, "onestopshop")
 	for _, obj := range []client.Object{s, d} {
-		obj.SetAnnotations(map[string]string{"example.org/touched": "yes"})
-		if err := k8s.Update(context.Background(), obj); err != nil {
-			t.Fatal(err)
-		}
+		change(t, obj, func() { obj.SetAnnotations(map[string]string{"example.org/touched": "yes"}) })
 	}
 	eventually(t, "reconciles after the touch", func() error {
 		if reconciles(t, "docexchangenode")+reconciles(t, "onestopshop") < reconcilesBefore+2 {
@@ -319,10 +316,7 @@ func TestGrowingStorageGrowsTheClaimsNotTheTemplate(t *testing.T) {
 	d := docExchangeNode(t, p, func(d *platformv1alpha1.DocExchangeNode) { d.Spec.Storage.StorageClassName = ptr.To("expandable") })
 	waitObjectReady(t, d)
 
-	d.Spec.Storage.Size = resource.MustParse("30Gi")
-	if err := k8s.Update(ctx, d); err != nil {
-		t.Fatal(err)
-	}
+	change(t, d, func() { d.Spec.Storage.Size = resource.MustParse("30Gi") })
 	eventually(t, "claim grown", func() error {
 		for _, c := range claimsOf(t, d) {
 			if got := c.Spec.Resources.Requests[corev1.ResourceStorage]; got.String() != "30Gi" {
@@ -368,10 +362,7 @@ func TestGrowingStorageOnAClassThatCannotGrowSaysSo(t *testing.T) {
 	p := waitReady(t, province(t, "19"))
 	d := docExchangeNode(t, p, func(d *platformv1alpha1.DocExchangeNode) { d.Spec.Storage.StorageClassName = ptr.To("fixed-size") })
 	waitObjectReady(t, d)
-	d.Spec.Storage.Size = resource.MustParse("40Gi")
-	if err := k8s.Update(ctx, d); err != nil {
-		t.Fatal(err)
-	}
+	change(t, d, func() { d.Spec.Storage.Size = resource.MustParse("40Gi") })
 	eventually(t, "StorageResized False with ExpansionNotSupported", func() error {
 		if err := k8s.Get(ctx, client.ObjectKeyFromObject(d), d); err != nil {
 			return err

@@ -17,6 +17,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 )
 
@@ -45,17 +47,21 @@ func TestTrustedRootsAreCheckedAndReported(t *testing.T) {
 	if err := exists(n); err != nil {
 		t.Fatal(err)
 	}
+	// A merge patch: the operator writes the NationalPlatform's status meanwhile.
+	orig := n.DeepCopy()
 	n.Spec.Trust.TrustedRoots = []platformv1alpha1.TrustedRoot{
 		{Name: "specialised-ca", PEM: rootPEM(t, "specialised", time.Now().Add(10*365*24*time.Hour))},
 		{Name: "old-public-ca", PEM: rootPEM(t, "old public", time.Now().Add(-24*time.Hour))},
 	}
-	if err := k8s.Update(ctx, n); err != nil {
+	if err := k8s.Patch(ctx, n, client.MergeFrom(orig)); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := exists(n); err == nil {
-			n.Spec.Trust.TrustedRoots = nil
-			_ = k8s.Update(ctx, n)
+		restore := national()
+		if err := exists(restore); err == nil {
+			orig := restore.DeepCopy()
+			restore.Spec.Trust.TrustedRoots = nil
+			_ = k8s.Patch(ctx, restore, client.MergeFrom(orig))
 		}
 	})
 	eventually(t, "the expired root reported", func() error {

@@ -157,6 +157,9 @@ func (r *OneStopShopReconciler) reconcileChildren(ctx context.Context, s *shopSc
 
 func (r *OneStopShopReconciler) observeChildren(ctx context.Context, s *shopScope) error {
 	owner := render.OneStopShopOwner(s.shop, s.portal.portal)
+	if err := renewStaleLeavesInto(ctx, r.Client, r.APIReader, owner, s.portal.portal.Name, s.written); err != nil {
+		return err
+	}
 	if _, err := observeCertificatesInto(ctx, r.Client, s.shop, owner, s.written, platformv1alpha1.ConditionCertificatesReady); err != nil {
 		return err
 	}
@@ -183,6 +186,7 @@ func (r *OneStopShopReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))).
 		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), specChanges).
 		Watches(&cmapi.Issuer{}, handler.EnqueueRequestsFromMapFunc(f.ofIssuer)).
+		Watches(&cmapi.Certificate{}, handler.EnqueueRequestsFromMapFunc(f.ofSubCA)).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(f.ofSecret), builder.OnlyMetadata).

@@ -47,6 +47,7 @@ type portalScope struct {
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=provinceportals/finalizers,verbs=update
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=nationalplatforms;platformreleases,verbs=get;list;watch
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificates;issuers,verbs=get;list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=cert-manager.io,resources=certificates/status,verbs=patch
 // +kubebuilder:rbac:groups=cert-manager.io,resources=clusterissuers,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=configmaps;services;serviceaccounts,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;delete

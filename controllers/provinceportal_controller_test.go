@@ -15,6 +15,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -123,11 +124,7 @@ func TestIdleOperatorMakesNoWrites(t *testing.T) {
 	reconcilesBefore := reconciles(t, "provinceportal")
 
 	// Wake the portal without changing anything it renders from.
-	live := getPortal(t, p)
-	live.Annotations = map[string]string{"example.org/touched": "yes"}
-	if err := k8s.Update(context.Background(), live); err != nil {
-		t.Fatal(err)
-	}
+	change(t, p, func() { p.Annotations = map[string]string{"example.org/touched": "yes"} })
 	eventually(t, "a reconcile after the touch", func() error {
 		if reconciles(t, "provinceportal") <= reconcilesBefore {
 			return fmt.Errorf("no reconcile yet")
@@ -243,10 +240,7 @@ func TestLoweringReplicasDeletesTheDisruptionBudget(t *testing.T) {
 	if err := exists(portalChild(p, &policyv1.PodDisruptionBudget{}, "portal")); err != nil {
 		t.Fatalf("two replicas need a PDB: %v", err)
 	}
-	p.Spec.Replicas = ptr.To[platformv1alpha1.Replicas](1)
-	if err := k8s.Update(context.Background(), p); err != nil {
-		t.Fatal(err)
-	}
+	change(t, p, func() { p.Spec.Replicas = ptr.To[platformv1alpha1.Replicas](1) })
 	eventually(t, "PDB deleted", func() error {
 		if err := exists(portalChild(p, &policyv1.PodDisruptionBudget{}, "portal")); !apierrors.IsNotFound(err) {
 			return fmt.Errorf("PDB still there: %v", err)
@@ -260,10 +254,7 @@ func TestPauseHoldsEveryChange(t *testing.T) {
 	ensureNational(t)
 	p := waitReady(t, province(t, "51"))
 	ctx := context.Background()
-	p.Annotations = map[string]string{platformv1alpha1.PausedAnnotation: "true"}
-	if err := k8s.Update(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	change(t, p, func() { p.Annotations = map[string]string{platformv1alpha1.PausedAnnotation: "true"} })
 	eventually(t, "Paused condition", func() error {
 		if c := condition(getPortal(t, p), platformv1alpha1.ConditionPaused); c == nil || c.Status != metav1.ConditionTrue {
 			return fmt.Errorf("not paused")
@@ -277,11 +268,7 @@ func TestPauseHoldsEveryChange(t *testing.T) {
 	if err := exists(portalChild(p, &corev1.ConfigMap{}, "interconnect")); !apierrors.IsNotFound(err) {
 		t.Fatalf("a paused portal's children must not change: %v", err)
 	}
-	live := getPortal(t, p)
-	delete(live.Annotations, platformv1alpha1.PausedAnnotation)
-	if err := k8s.Update(ctx, live); err != nil {
-		t.Fatal(err)
-	}
+	change(t, p, func() { delete(p.Annotations, platformv1alpha1.PausedAnnotation) })
 	eventually(t, "ConfigMap recreated after resume", func() error { return exists(portalChild(p, &corev1.ConfigMap{}, "interconnect")) })
 	if c := condition(waitReady(t, p), platformv1alpha1.ConditionPaused); c != nil {
 		t.Errorf("Paused condition left after resume: %+v", c)
@@ -421,5 +408,49 @@ func TestSampleProvincesConverge(t *testing.T) {
 				}()
 			}
 		}
+	}
+}
+
+// When the SubCA is reissued, the leaves it signed with its old key are
+// reissued too: cert-manager would leave them chaining to a key gone.
+func TestLeavesOfAReissuedSubCAAreReissued(t *testing.T) {
+	ensureNational(t)
+	ctx := context.Background()
+	p := waitReady(t, province(t, "80"))
+	// The portal's TLS certificate was signed by another CA than the SubCA now holds.
+	oldCA, _, err := selfSigned("the SubCA's previous key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := &corev1.Secret{}
+	if err := k8s.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: render.KeypairSecret(p.Name + "-portal")}, leaf); err != nil {
+		t.Fatal(err)
+	}
+	leaf.Data["ca.crt"] = oldCA
+	if err := k8s.Update(ctx, leaf); err != nil {
+		t.Fatal(err)
+	}
+	subCA := portalChild(p, &cmapi.Certificate{}, render.RoleSubCA).(*cmapi.Certificate)
+	if err := exists(subCA); err != nil {
+		t.Fatal(err)
+	}
+	subCA.Status.Revision = ptr.To(2)
+	if err := k8s.Status().Update(ctx, subCA); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the portal's TLS certificate is being reissued", func() error {
+		cert := portalChild(p, &cmapi.Certificate{}, render.RolePortal).(*cmapi.Certificate)
+		if err := exists(cert); err != nil {
+			return err
+		}
+		for _, c := range cert.Status.Conditions {
+			if c.Type == cmapi.CertificateConditionIssuing && c.Status == "True" && c.Reason == "SubCAReissued" {
+				return nil
+			}
+		}
+		return fmt.Errorf("conditions %+v", cert.Status.Conditions)
+	})
+	if c := condition(getPortal(t, p), platformv1alpha1.ConditionCertificatesReady); c == nil || c.Status != metav1.ConditionFalse {
+		t.Errorf("CertificatesReady must wait for the reissue: %+v", c)
 	}
 }

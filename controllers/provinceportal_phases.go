@@ -142,6 +142,9 @@ func (r *ProvincePortalReconciler) reconcileChildren(ctx context.Context, s *por
 func (r *ProvincePortalReconciler) observeChildren(ctx context.Context, s *portalScope) error {
 	p := s.portal
 	owner := render.PortalOwner(p)
+	if err := renewStaleLeavesInto(ctx, r.Client, r.APIReader, owner, p.Name, s.written); err != nil {
+		return err
+	}
 	certs, err := observeCertificatesInto(ctx, r.Client, p, owner, s.written, platformv1alpha1.ConditionCertificatesReady)
 	if err != nil {
 		return err

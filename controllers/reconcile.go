@@ -80,7 +80,8 @@ func patchStatusIfChanged(ctx context.Context, c client.Client, obj, orig client
 	if equality.Semantic.DeepEqual(statusOf(obj), statusOf(orig)) {
 		return nil
 	}
-	return c.Status().Patch(ctx, obj, client.MergeFrom(orig))
+	// An object deleted meanwhile needs no status.
+	return client.IgnoreNotFound(c.Status().Patch(ctx, obj, client.MergeFrom(orig)))
 }
 
 // statusOf returns an object's whole status (its Status field) for comparison.

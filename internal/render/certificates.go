@@ -62,12 +62,12 @@ func subject(organizationName string, organID platformv1alpha1.OrganID) *cmapi.X
 func SubCACertificate(o Owner, provinceName, domain string, organID platformv1alpha1.OrganID, nationalCA platformv1alpha1.IssuerReference) *cmapi.Certificate {
 	return &cmapi.Certificate{
 		TypeMeta:   certificateType,
-		ObjectMeta: o.Meta("subca", "subca"),
+		ObjectMeta: o.Meta(RoleSubCA, RoleSubCA),
 		Spec: cmapi.CertificateSpec{
 			IsCA:        true,
 			CommonName:  provinceName + " e-Government SubCA",
 			Subject:     subject(provinceName, organID),
-			SecretName:  KeypairSecret(o.Name("subca")),
+			SecretName:  KeypairSecret(o.Name(RoleSubCA)),
 			IssuerRef:   IssuerRef(nationalCA),
 			Duration:    &metav1.Duration{Duration: subCADuration},
 			RenewBefore: &metav1.Duration{Duration: subCARenewBefore},
@@ -83,6 +83,9 @@ func SubCACertificate(o Owner, provinceName, domain string, organID platformv1al
 	}
 }
 
+// SubCACertificateName names a portal's SubCA Certificate.
+func SubCACertificateName(portalName string) string { return portalName + "-" + RoleSubCA }
+
 // SubCAIssuerName names the namespaced Issuer backed by a portal's SubCA.
 func SubCAIssuerName(portalName string) string { return portalName + "-ca" }
 
@@ -90,9 +93,9 @@ func SubCAIssuerName(portalName string) string { return portalName + "-ca" }
 func SubCAIssuer(o Owner) *cmapi.Issuer {
 	return &cmapi.Issuer{
 		TypeMeta:   typeMeta(cmapi.SchemeGroupVersion.String(), cmapi.IssuerKind),
-		ObjectMeta: o.Meta("ca", "subca"),
+		ObjectMeta: o.Meta("ca", RoleSubCA),
 		Spec: cmapi.IssuerSpec{IssuerConfig: cmapi.IssuerConfig{
-			CA: &cmapi.CAIssuer{SecretName: KeypairSecret(o.Name("subca"))},
+			CA: &cmapi.CAIssuer{SecretName: KeypairSecret(o.Name(RoleSubCA))},
 		}},
 	}
 }

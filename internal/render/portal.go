@@ -12,6 +12,7 @@ import (
 
 // Roles of a ProvincePortal's children; each child is named <portal>-<role>.
 const (
+	RoleSubCA        = "subca"
 	RolePortal       = "portal"
 	RoleClient       = "client"
 	RoleTrustBundle  = "trust-bundle"
@@ -57,7 +58,7 @@ func PortalURL(p *platformv1alpha1.ProvincePortal) string { return "https://" + 
 // PortalKeypairSecrets names the Secrets holding the portal's private keys.
 func PortalKeypairSecrets(p *platformv1alpha1.ProvincePortal) []string {
 	o := PortalOwner(p)
-	return []string{KeypairSecret(o.Name("subca")), KeypairSecret(o.Name(RoleClient)), KeypairSecret(o.Name(RolePortal))}
+	return []string{KeypairSecret(o.Name(RoleSubCA)), KeypairSecret(o.Name(RoleClient)), KeypairSecret(o.Name(RolePortal))}
 }
 
 // PortalSecretRefs names the user's Secrets the portal mounts.

@@ -46,7 +46,7 @@ func TestCertificateChains(t *testing.T) {
 	for _, u := range provinces.All() {
 		t.Run(u.Code, func(t *testing.T) {
 			ns, domain := fleet.Namespace(u), fleet.Domain(u)
-			subCA := certificateIn(t, ns, render.KeypairSecret(u.Slug+"-subca"))
+			subCA := certificateIn(t, ns, render.KeypairSecret(render.SubCACertificateName(u.Slug)))
 			if !subCA.IsCA || !subCA.PermittedDNSDomainsCritical || !slices.Equal(subCA.PermittedDNSDomains, []string{domain}) {
 				t.Errorf("SubCA: isCA %v, permitted %v (critical %v)", subCA.IsCA, subCA.PermittedDNSDomains, subCA.PermittedDNSDomainsCritical)
 			}

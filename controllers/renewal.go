@@ -1,0 +1,117 @@
+package controllers
+
+import (
+	"bytes"
+	"context"
+	"encoding/pem"
+	"fmt"
+	"sort"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+// reissuedReason marks a renewal the operator asked for, in cert-manager's
+// manual-renewal way (the Issuing condition).
+const reissuedReason = "SubCAReissued"
+
+// renewStaleLeaves asks cert-manager to reissue every certificate of owner
+// that the provincial SubCA signed with a key it no longer holds: when the
+// SubCA is reissued (renewal, rotation), leaves signed by the old key stop
+// chaining to it, and cert-manager does not reissue them by itself. It
+// returns the names of the leaves being reissued.
+//
+// Secret data is read straight from the API server (never cached).
+func renewStaleLeaves(ctx context.Context, c client.Client, apiReader client.Reader, owner render.Owner, portalName string) ([]string, error) {
+	subCA, err := firstCertificate(ctx, apiReader, owner.Object.GetNamespace(), render.KeypairSecret(render.SubCACertificateName(portalName)), corev1.TLSCertKey)
+	if err != nil || subCA == nil {
+		return nil, err
+	}
+	list := &cmapi.CertificateList{}
+	if err := c.List(ctx, list, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.OwnedSelector())); err != nil {
+		return nil, err
+	}
+	var stale []string
+	for i := range list.Items {
+		cert := &list.Items[i]
+		if !ownedBy(cert, owner.Object) || cert.Spec.IssuerRef != render.SubCAIssuerRef(portalName) {
+			continue
+		}
+		signer, err := firstCertificate(ctx, apiReader, cert.Namespace, cert.Spec.SecretName, cmmeta.TLSCAKey)
+		if err != nil {
+			return nil, err
+		}
+		if signer == nil || bytes.Equal(signer, subCA) {
+			continue
+		}
+		stale = append(stale, cert.Name)
+		if issuing(cert) {
+			continue
+		}
+		orig := cert.DeepCopy()
+		now := metav1.Now()
+		setCondition(cert, cmapi.CertificateCondition{
+			Type: cmapi.CertificateConditionIssuing, Status: cmmeta.ConditionTrue, Reason: reissuedReason,
+			Message: "the provincial SubCA was reissued: this certificate is reissued so that it chains to it", LastTransitionTime: &now,
+			ObservedGeneration: cert.Generation,
+		})
+		if err := c.Status().Patch(ctx, cert, client.MergeFrom(orig)); err != nil {
+			return nil, fmt.Errorf("reissue Certificate %s: %w", cert.Name, err)
+		}
+	}
+	sort.Strings(stale)
+	return stale, nil
+}
+
+// setCondition replaces the condition of the same type, or adds it.
+func setCondition(cert *cmapi.Certificate, cond cmapi.CertificateCondition) {
+	for i := range cert.Status.Conditions {
+		if cert.Status.Conditions[i].Type == cond.Type {
+			cert.Status.Conditions[i] = cond
+			return
+		}
+	}
+	cert.Status.Conditions = append(cert.Status.Conditions, cond)
+}
+
+func issuing(cert *cmapi.Certificate) bool {
+	for _, c := range cert.Status.Conditions {
+		if c.Type == cmapi.CertificateConditionIssuing && c.Status == cmmeta.ConditionTrue {
+			return true
+		}
+	}
+	return false
+}
+
+// firstCertificate returns the DER bytes of the first PEM certificate under
+// key in a Secret, nil when the Secret or the key is not there yet.
+func firstCertificate(ctx context.Context, c client.Reader, namespace, name, key string) ([]byte, error) {
+	s := &corev1.Secret{}
+	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, s); apierrors.IsNotFound(err) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	block, _ := pem.Decode(s.Data[key])
+	if block == nil {
+		return nil, nil
+	}
+	return block.Bytes, nil
+}
+
+// renewStaleLeavesInto renews stale leaves and counts them as written, so
+// they are not reported Ready before they are reissued.
+func renewStaleLeavesInto(ctx context.Context, c client.Client, apiReader client.Reader, owner render.Owner, portalName string, written writes) error {
+	stale, err := renewStaleLeaves(ctx, c, apiReader, owner, portalName)
+	for _, name := range stale {
+		written["Certificate/"+name] = true
+	}
+	return err
+}
