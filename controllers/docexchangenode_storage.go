@@ -2,8 +2,6 @@ package controllers
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"sort"
 	"strings"
@@ -181,19 +179,9 @@ func (r *DocExchangeNodeReconciler) release(ctx context.Context, node *platformv
 // signingCertificateStatus reads the serial number and expiry of the
 // certificate in a key pair Secret, nil while it is not issued.
 func signingCertificateStatus(ctx context.Context, c client.Reader, namespace, name string) (*platformv1alpha1.SigningCertificateStatus, error) {
-	secret := &corev1.Secret{}
-	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, secret); apierrors.IsNotFound(err) {
-		return nil, nil
-	} else if err != nil {
+	cert, err := firstCertificate(ctx, c, namespace, name)
+	if err != nil || cert == nil {
 		return nil, err
-	}
-	block, _ := pem.Decode(secret.Data[corev1.TLSCertKey])
-	if block == nil {
-		return nil, nil
-	}
-	cert, err := x509.ParseCertificate(block.Bytes)
-	if err != nil {
-		return nil, nil // not a certificate yet; cert-manager rewrites it
 	}
 	return &platformv1alpha1.SigningCertificateStatus{
 		SerialNumber: fmt.Sprintf("%x", cert.SerialNumber),

@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	"sort"
 	"testing"
 	"time"
 
@@ -162,15 +163,11 @@ func playControllers(namespace string) error {
 		return err
 	}
 	notAfter := metav1.NewTime(time.Now().Add(90 * 24 * time.Hour).Truncate(time.Second))
+	// CAs first, so their leaves can be signed with their keys.
+	sort.SliceStable(certs.Items, func(i, j int) bool { return certs.Items[i].Spec.IsCA && !certs.Items[j].Spec.IsCA })
 	for i := range certs.Items {
 		c := &certs.Items[i]
-		certPEM, keyPEM, err := selfSigned(c.Spec.CommonName)
-		if err != nil {
-			return err
-		}
-		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: c.Spec.SecretName, Namespace: c.Namespace},
-			Type: corev1.SecretTypeTLS, Data: map[string][]byte{"tls.crt": certPEM, "tls.key": keyPEM}}
-		if err := k8s.Create(ctx, secret); err != nil && !apierrors.IsAlreadyExists(err) {
+		if err := issueSecret(ctx, c); err != nil {
 			return err
 		}
 		ready := false
@@ -349,15 +346,54 @@ func portalChild(p *platformv1alpha1.ProvincePortal, obj client.Object, role str
 	return obj
 }
 
-// selfSigned makes a throwaway certificate for a key pair Secret.
-func selfSigned(commonName string) ([]byte, []byte, error) {
+// issueSecret writes a Certificate's key pair Secret, as cert-manager would:
+// a CA is self-signed, a leaf of a namespaced CA Issuer is signed with the
+// key in that Issuer's Secret, any other leaf is self-signed.
+func issueSecret(ctx context.Context, c *cmapi.Certificate) error {
+	if err := k8s.Get(ctx, types.NamespacedName{Namespace: c.Namespace, Name: c.Spec.SecretName}, &corev1.Secret{}); err == nil {
+		return nil
+	}
+	var parent *x509.Certificate
+	var parentKey *ecdsa.PrivateKey
+	if !c.Spec.IsCA && c.Spec.IssuerRef.Kind == cmapi.IssuerKind {
+		issuer := &cmapi.Issuer{}
+		if err := k8s.Get(ctx, types.NamespacedName{Namespace: c.Namespace, Name: c.Spec.IssuerRef.Name}, issuer); err != nil {
+			return err
+		}
+		caSecret := &corev1.Secret{}
+		if err := k8s.Get(ctx, types.NamespacedName{Namespace: c.Namespace, Name: issuer.Spec.CA.SecretName}, caSecret); err != nil {
+			return err
+		}
+		var err error
+		if parent, parentKey, err = parseKeypair(caSecret); err != nil {
+			return err
+		}
+	}
+	certPEM, keyPEM, err := issue(c.Spec.CommonName, c.Spec.IsCA, parent, parentKey)
+	if err != nil {
+		return err
+	}
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: c.Spec.SecretName, Namespace: c.Namespace},
+		Type: corev1.SecretTypeTLS, Data: map[string][]byte{"tls.crt": certPEM, "tls.key": keyPEM}}
+	if err := k8s.Create(ctx, secret); err != nil && !apierrors.IsAlreadyExists(err) {
+		return err
+	}
+	return nil
+}
+
+// issue makes a certificate signed by parent's key, or self-signed without a parent.
+func issue(commonName string, isCA bool, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) ([]byte, []byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, nil, err
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: commonName},
-		NotBefore: time.Now().Add(-time.Minute), NotAfter: time.Now().Add(90 * 24 * time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		NotBefore: time.Now().Add(-time.Minute), NotAfter: time.Now().Add(90 * 24 * time.Hour),
+		IsCA: isCA, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign}
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -366,4 +402,18 @@ func selfSigned(commonName string) ([]byte, []byte, error) {
 		return nil, nil, err
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), nil
+}
+
+func parseKeypair(s *corev1.Secret) (*x509.Certificate, *ecdsa.PrivateKey, error) {
+	certBlock, _ := pem.Decode(s.Data["tls.crt"])
+	keyBlock, _ := pem.Decode(s.Data["tls.key"])
+	if certBlock == nil || keyBlock == nil {
+		return nil, nil, fmt.Errorf("Secret %s holds no key pair", s.Name)
+	}
+	cert, err := x509.ParseCertificate(certBlock.Bytes)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := x509.ParseECPrivateKey(keyBlock.Bytes)
+	return cert, key, err
 }

@@ -417,17 +417,17 @@ func TestLeavesOfAReissuedSubCAAreReissued(t *testing.T) {
 	ensureNational(t)
 	ctx := context.Background()
 	p := waitReady(t, province(t, "80"))
-	// The portal's TLS certificate was signed by another CA than the SubCA now holds.
-	oldCA, _, err := selfSigned("the SubCA's previous key")
+	// cert-manager reissues the SubCA with a new key; the leaves keep the old signature.
+	newCA, newKey, err := issue("the SubCA, reissued", true, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	leaf := &corev1.Secret{}
-	if err := k8s.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: render.KeypairSecret(p.Name + "-portal")}, leaf); err != nil {
+	caSecret := &corev1.Secret{}
+	if err := k8s.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: render.KeypairSecret(render.SubCACertificateName(p.Name))}, caSecret); err != nil {
 		t.Fatal(err)
 	}
-	leaf.Data["ca.crt"] = oldCA
-	if err := k8s.Update(ctx, leaf); err != nil {
+	caSecret.Data = map[string][]byte{"tls.crt": newCA, "tls.key": newKey}
+	if err := k8s.Update(ctx, caSecret); err != nil {
 		t.Fatal(err)
 	}
 	subCA := portalChild(p, &cmapi.Certificate{}, render.RoleSubCA).(*cmapi.Certificate)

@@ -1,8 +1,8 @@
 package controllers
 
 import (
-	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"sort"
@@ -23,14 +23,15 @@ import (
 const reissuedReason = "SubCAReissued"
 
 // renewStaleLeaves asks cert-manager to reissue every certificate of owner
-// that the provincial SubCA signed with a key it no longer holds: when the
+// that the provincial SubCA signed with a key it no longer holds (its
+// signature does not verify with the SubCA's current public key): when the
 // SubCA is reissued (renewal, rotation), leaves signed by the old key stop
 // chaining to it, and cert-manager does not reissue them by itself. It
 // returns the names of the leaves being reissued.
 //
 // Secret data is read straight from the API server (never cached).
 func renewStaleLeaves(ctx context.Context, c client.Client, apiReader client.Reader, owner render.Owner, portalName string) ([]string, error) {
-	subCA, err := firstCertificate(ctx, apiReader, owner.Object.GetNamespace(), render.KeypairSecret(render.SubCACertificateName(portalName)), corev1.TLSCertKey)
+	subCA, err := firstCertificate(ctx, apiReader, owner.Object.GetNamespace(), render.KeypairSecret(render.SubCACertificateName(portalName)))
 	if err != nil || subCA == nil {
 		return nil, err
 	}
@@ -44,11 +45,11 @@ func renewStaleLeaves(ctx context.Context, c client.Client, apiReader client.Rea
 		if !ownedBy(cert, owner.Object) || cert.Spec.IssuerRef != render.SubCAIssuerRef(portalName) {
 			continue
 		}
-		signer, err := firstCertificate(ctx, apiReader, cert.Namespace, cert.Spec.SecretName, cmmeta.TLSCAKey)
+		leaf, err := firstCertificate(ctx, apiReader, cert.Namespace, cert.Spec.SecretName)
 		if err != nil {
 			return nil, err
 		}
-		if signer == nil || bytes.Equal(signer, subCA) {
+		if leaf == nil || leaf.CheckSignatureFrom(subCA) == nil {
 			continue
 		}
 		stale = append(stale, cert.Name)
@@ -90,20 +91,24 @@ func issuing(cert *cmapi.Certificate) bool {
 	return false
 }
 
-// firstCertificate returns the DER bytes of the first PEM certificate under
-// key in a Secret, nil when the Secret or the key is not there yet.
-func firstCertificate(ctx context.Context, c client.Reader, namespace, name, key string) ([]byte, error) {
+// firstCertificate returns the first certificate of a key pair Secret's
+// tls.crt, nil when the Secret or a parseable certificate is not there yet.
+func firstCertificate(ctx context.Context, c client.Reader, namespace, name string) (*x509.Certificate, error) {
 	s := &corev1.Secret{}
 	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, s); apierrors.IsNotFound(err) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	block, _ := pem.Decode(s.Data[key])
+	block, _ := pem.Decode(s.Data[corev1.TLSCertKey])
 	if block == nil {
 		return nil, nil
 	}
-	return block.Bytes, nil
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		return nil, nil // cert-manager rewrites what it cannot parse
+	}
+	return cert, nil
 }
 
 // renewStaleLeavesInto renews stale leaves and counts them as written, so
