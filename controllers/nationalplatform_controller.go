@@ -10,8 +10,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/tools/events"
-	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -27,9 +25,7 @@ import (
 // NationalPlatformReconciler reports the national CA issuer, the trusted
 // roots and the fleet's readiness on the NationalPlatform.
 type NationalPlatformReconciler struct {
-	client.Client
-	Recorder events.EventRecorder
-	Clock    clock.PassiveClock
+	deps
 }
 
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=nationalplatforms/status,verbs=get;patch

@@ -7,8 +7,6 @@ import (
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/tools/events"
-	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -23,11 +21,7 @@ import (
 // OneStopShopReconciler renders and applies each province's one-stop-shop
 // system: web and sync worker, client certificate, configuration and policies.
 type OneStopShopReconciler struct {
-	client.Client
-	// APIReader reads Secrets straight from the API server: their data is never cached.
-	APIReader client.Reader
-	Recorder  events.EventRecorder
-	Clock     clock.PassiveClock
+	deps
 }
 
 type shopScope struct {

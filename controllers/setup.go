@@ -1,29 +1,33 @@
 package controllers
 
 import (
+	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
+
+// deps are what every reconciler uses.
+type deps struct {
+	client.Client
+	// APIReader reads Secrets straight from the API server: their data is never cached.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
+}
 
 // Setup registers every controller with the manager.
 func Setup(mgr ctrl.Manager) error {
-	recorder := mgr.GetEventRecorder("egov-operator")
-	if err := (&ProvincePortalReconciler{
-		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: recorder, Clock: clock.RealClock{},
-	}).SetupWithManager(mgr); err != nil {
-		return err
+	d := deps{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("egov-operator"), Clock: clock.RealClock{}}
+	for _, setup := range []func(ctrl.Manager) error{
+		(&ProvincePortalReconciler{deps: d}).SetupWithManager,
+		(&OneStopShopReconciler{deps: d}).SetupWithManager,
+		(&DocExchangeNodeReconciler{deps: d}).SetupWithManager,
+		(&NationalPlatformReconciler{deps: d}).SetupWithManager,
+	} {
+		if err := setup(mgr); err != nil {
+			return err
+		}
 	}
-	if err := (&OneStopShopReconciler{
-		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: recorder, Clock: clock.RealClock{},
-	}).SetupWithManager(mgr); err != nil {
-		return err
-	}
-	if err := (&DocExchangeNodeReconciler{
-		Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: recorder, Clock: clock.RealClock{},
-	}).SetupWithManager(mgr); err != nil {
-		return err
-	}
-	return (&NationalPlatformReconciler{
-		Client: mgr.GetClient(), Recorder: recorder, Clock: clock.RealClock{},
-	}).SetupWithManager(mgr)
+	return nil
 }
