@@ -26,13 +26,13 @@ help: ## Show the targets and what each does.
 
 .PHONY: manifests
 manifests: controller-gen ## Generate the CRDs, the ClusterRole and docs/api.md from the Go markers.
-	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./api/...;./controllers/..." output:crd:artifacts:config=config/crd/bases
 	go run ./hack/apidocs
 
 .PHONY: generate
 generate: controller-gen ## Generate the ProvinceCode type from the province table, and deepcopy code.
 	go run ./hack/genprovinces
-	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./..."
+	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./api/..."
 
 .PHONY: fmt
 fmt: ## Format the Go code.
