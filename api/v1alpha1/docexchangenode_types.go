@@ -156,5 +156,5 @@ type DocExchangeNodeList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&DocExchangeNode{}, &DocExchangeNodeList{})
+	knownTypes = append(knownTypes, &DocExchangeNode{}, &DocExchangeNodeList{})
 }

@@ -96,5 +96,5 @@ type FleetRolloutList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&FleetRollout{}, &FleetRolloutList{})
+	knownTypes = append(knownTypes, &FleetRollout{}, &FleetRolloutList{})
 }

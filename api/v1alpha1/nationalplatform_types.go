@@ -230,5 +230,5 @@ type NationalPlatformList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&NationalPlatform{}, &NationalPlatformList{})
+	knownTypes = append(knownTypes, &NationalPlatform{}, &NationalPlatformList{})
 }

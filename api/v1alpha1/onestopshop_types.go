@@ -143,5 +143,5 @@ type OneStopShopList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&OneStopShop{}, &OneStopShopList{})
+	knownTypes = append(knownTypes, &OneStopShop{}, &OneStopShopList{})
 }

@@ -116,5 +116,5 @@ type PlatformReleaseList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&PlatformRelease{}, &PlatformReleaseList{})
+	knownTypes = append(knownTypes, &PlatformRelease{}, &PlatformReleaseList{})
 }

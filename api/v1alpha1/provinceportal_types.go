@@ -166,5 +166,5 @@ type ProvincePortalList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&ProvincePortal{}, &ProvincePortalList{})
+	knownTypes = append(knownTypes, &ProvincePortal{}, &ProvincePortalList{})
 }
