@@ -43,11 +43,14 @@ vet: ## Run go vet.
 	go vet ./...
 
 .PHONY: lint
-lint: ## Fail on unformatted code or go vet findings.
+lint: ## Fail on unformatted code, go vet or staticcheck findings.
+	@hack/bootstrap.sh staticcheck
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	go vet -tags e2e ./test/e2e/
+	$(BIN)/staticcheck ./...
+	$(BIN)/staticcheck -tags e2e ./test/e2e/
 
 .PHONY: test
 test: manifests generate fmt vet envtest ## Run unit and integration tests (a real kube-apiserver and etcd).

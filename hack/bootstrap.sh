@@ -4,6 +4,7 @@
 # pinned version is left alone, so a second run does nothing.
 #
 #   hack/bootstrap.sh controller-gen   code and manifest generator
+#   hack/bootstrap.sh staticcheck      linter
 #   hack/bootstrap.sh envtest          etcd and kube-apiserver for integration tests
 #   hack/bootstrap.sh kubectl          kubectl
 #   hack/bootstrap.sh cluster          the local cluster: envtest, kubectl, controller-manager,
@@ -42,6 +43,14 @@ controller_gen() {
 	say "building controller-gen $CONTROLLER_GEN_VERSION"
 	GOBIN="$bin" go install "sigs.k8s.io/controller-tools/cmd/controller-gen@$CONTROLLER_GEN_VERSION"
 	stamp "$out" "$CONTROLLER_GEN_VERSION"
+}
+
+staticcheck() {
+	local out="$bin/staticcheck"
+	built staticcheck "$out" "$STATICCHECK_VERSION" && return
+	say "building staticcheck $STATICCHECK_VERSION"
+	GOBIN="$bin" quiet go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+	stamp "$out" "$STATICCHECK_VERSION"
 }
 
 etcd() {
@@ -127,6 +136,7 @@ cert_manager() {
 for target in "$@"; do
 	case "$target" in
 	controller-gen) controller_gen ;;
+	staticcheck) staticcheck ;;
 	envtest) etcd && kube kube-apiserver ;;
 	kubectl) kube kubectl ;;
 	cluster) etcd && kube kube-apiserver kubectl kube-controller-manager kube-scheduler && kwok && cert_manager ;;
