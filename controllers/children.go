@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -97,11 +98,9 @@ func deleteStale(ctx context.Context, c client.Client, owner render.Owner, want 
 		if err != nil {
 			return deleted, err
 		}
-		kind := strings.TrimSuffix(fmt.Sprintf("%T", list), "List")
-		kind = kind[strings.LastIndex(kind, ".")+1:]
 		for _, item := range items {
 			obj := item.(client.Object)
-			name := kind + "/" + obj.GetName()
+			name := kindOf(obj) + "/" + obj.GetName()
 			if want[name] || !ownedBy(obj, owner.Object) {
 				continue
 			}
@@ -152,28 +151,6 @@ func observeCertificates(ctx context.Context, c client.Reader, owner render.Owne
 	sort.Slice(statuses, func(i, j int) bool { return statuses[i].Name < statuses[j].Name })
 	sort.Strings(notReady)
 	return statuses, notReady, nil
-}
-
-// deploymentReady reports whether a Deployment runs its current spec with
-// every replica available.
-func deploymentReady(ctx context.Context, c client.Reader, namespace, name string) (bool, string, error) {
-	d := &appsv1.Deployment{}
-	if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, d); apierrors.IsNotFound(err) {
-		return false, "Deployment " + name + " does not exist yet", nil
-	} else if err != nil {
-		return false, "", err
-	}
-	want := int32(1)
-	if d.Spec.Replicas != nil {
-		want = *d.Spec.Replicas
-	}
-	switch {
-	case d.Status.ObservedGeneration < d.Generation:
-		return false, "Deployment " + name + " has not observed its latest spec", nil
-	case d.Status.UpdatedReplicas < want || d.Status.AvailableReplicas < want:
-		return false, fmt.Sprintf("Deployment %s: %d of %d replicas updated and available", name, min(d.Status.UpdatedReplicas, d.Status.AvailableReplicas), want), nil
-	}
-	return true, fmt.Sprintf("Deployment %s: %d replicas available", name, want), nil
 }
 
 // deleteKeypairs deletes an owner's Certificates, so cert-manager cannot
@@ -236,17 +213,24 @@ func observeCertificatesInto(ctx context.Context, c client.Reader, obj object, o
 	return certs, nil
 }
 
-// observeDeployments records WorkloadReady on obj: True when every named
-// Deployment runs its current spec with all replicas available.
-func observeDeployments(ctx context.Context, c client.Reader, obj object, written writes, names ...string) error {
+// observeWorkloads records WorkloadReady on obj: True when every named
+// Deployment or StatefulSet (given as empty objects with a name) runs its
+// current spec with all replicas available.
+func observeWorkloads(ctx context.Context, c client.Reader, obj object, written writes, workloads ...client.Object) error {
 	var messages []string
-	for _, name := range names {
-		ready, message, err := deploymentReady(ctx, c, obj.GetNamespace(), name)
-		if err != nil {
+	for _, w := range workloads {
+		what := kindOf(w) + " " + w.GetName()
+		ready, message := false, ""
+		err := c.Get(ctx, client.ObjectKey{Namespace: obj.GetNamespace(), Name: w.GetName()}, w)
+		switch {
+		case apierrors.IsNotFound(err):
+			message = what + " does not exist yet"
+		case err != nil:
 			return err
-		}
-		if written["Deployment/"+name] {
-			ready, message = false, "Deployment "+name+" is rolling out the spec just applied"
+		case written[kindOf(w)+"/"+w.GetName()]:
+			message = what + " is rolling out the spec just applied"
+		default:
+			ready, message = rollout(w)
 		}
 		if !ready {
 			conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), platformv1alpha1.ConditionWorkloadReady, false,
@@ -258,4 +242,41 @@ func observeDeployments(ctx context.Context, c client.Reader, obj object, writte
 	conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), platformv1alpha1.ConditionWorkloadReady, true,
 		platformv1alpha1.ReasonReady, strings.Join(messages, "; "))
 	return nil
+}
+
+// rollout reports whether a live Deployment or StatefulSet runs its current
+// spec with every replica updated and available.
+func rollout(w client.Object) (bool, string) {
+	want, observed, updated, available := int32(1), int64(0), int32(0), int32(0)
+	switch t := w.(type) {
+	case *appsv1.Deployment:
+		if t.Spec.Replicas != nil {
+			want = *t.Spec.Replicas
+		}
+		observed, updated, available = t.Status.ObservedGeneration, t.Status.UpdatedReplicas, t.Status.AvailableReplicas
+	case *appsv1.StatefulSet:
+		if t.Spec.Replicas != nil {
+			want = *t.Spec.Replicas
+		}
+		observed, updated, available = t.Status.ObservedGeneration, t.Status.UpdatedReplicas, t.Status.ReadyReplicas
+	}
+	what := kindOf(w) + " " + w.GetName()
+	switch {
+	case observed < w.GetGeneration():
+		return false, what + " has not observed its latest spec"
+	case updated < want || available < want:
+		return false, fmt.Sprintf("%s: %d of %d replicas updated and available", what, min(updated, available), want)
+	}
+	return true, fmt.Sprintf("%s: %d replicas available", what, want)
+}
+
+// kindOf names an object's kind from its Go type (cached objects carry no TypeMeta).
+func kindOf(obj any) string {
+	return reflect.TypeOf(obj).Elem().Name()
+}
+
+// named returns obj with its name set, to name a child to read.
+func named[T client.Object](obj T, name string) T {
+	obj.SetName(name)
+	return obj
 }

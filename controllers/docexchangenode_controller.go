@@ -3,18 +3,18 @@ package controllers
 import (
 	"context"
 
-	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -100,7 +100,7 @@ func (r *DocExchangeNodeReconciler) checkOrganID(ctx context.Context, s *nodeSco
 	for i := range list.Items {
 		other := &list.Items[i]
 		if other.UID != s.node.UID && other.DeletionTimestamp.IsZero() && other.Spec.OrganID == s.node.Spec.OrganID && olderThan(other, s.node) {
-			return stalled(platformv1alpha1.ReasonDuplicateOrganID,
+			return conditions.Stalled(platformv1alpha1.ReasonDuplicateOrganID,
 				"DocExchangeNode %s already exchanges documents as %s in namespace %s: each node needs its own organId", other.Name, s.node.Spec.OrganID, s.node.Namespace)
 		}
 	}
@@ -127,7 +127,7 @@ func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *node
 		return err
 	}
 	s.node.Status.SigningCertificate = signing
-	return observeStatefulSet(ctx, r.Client, s.node, s.written, render.DocExchangeStatefulSet(s.node))
+	return observeWorkloads(ctx, r.Client, s.node, s.written, named(&appsv1.StatefulSet{}, render.DocExchangeStatefulSet(s.node)))
 }
 
 // SetupWithManager registers the controller and its watches.
@@ -144,19 +144,10 @@ func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		}
 		return out, nil
 	}}
-	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	return ownChildren(ctrl.NewControllerManagedBy(mgr).
+	return f.watch(ownChildren(ctrl.NewControllerManagedBy(mgr).
 		For(&platformv1alpha1.DocExchangeNode{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))).
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))), &platformv1alpha1.DocExchangeNode{}).
 		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(nodeOfClaim)).
-		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), specChanges).
-		Watches(&cmapi.Issuer{}, handler.EnqueueRequestsFromMapFunc(f.ofIssuer)).
-		Watches(&cmapi.Certificate{}, handler.EnqueueRequestsFromMapFunc(f.ofSubCA)).
-		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
-		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
-		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(f.ofSecret), builder.OnlyMetadata).
-		Watches(&platformv1alpha1.DocExchangeNode{}, handler.EnqueueRequestsFromMapFunc(f.inNamespace),
-			builder.WithPredicates(predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }})).
 		Complete(r)
 }
 

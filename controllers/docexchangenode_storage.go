@@ -188,37 +188,3 @@ func signingCertificateStatus(ctx context.Context, c client.Reader, namespace, n
 		NotAfter:     &metav1.Time{Time: cert.NotAfter.UTC()},
 	}, nil
 }
-
-// observeStatefulSet records WorkloadReady on obj: True when the StatefulSet
-// runs its current spec with every replica ready.
-func observeStatefulSet(ctx context.Context, c client.Reader, obj object, written writes, name string) error {
-	sts := &appsv1.StatefulSet{}
-	ready, message := false, ""
-	if err := c.Get(ctx, types.NamespacedName{Namespace: obj.GetNamespace(), Name: name}, sts); apierrors.IsNotFound(err) {
-		message = "StatefulSet " + name + " does not exist yet"
-	} else if err != nil {
-		return err
-	} else {
-		want := int32(1)
-		if sts.Spec.Replicas != nil {
-			want = *sts.Spec.Replicas
-		}
-		switch {
-		case sts.Status.ObservedGeneration < sts.Generation:
-			message = "StatefulSet " + name + " has not observed its latest spec"
-		case sts.Status.ReadyReplicas < want || sts.Status.UpdatedReplicas < want:
-			message = fmt.Sprintf("StatefulSet %s: %d of %d replicas updated and ready", name, min(sts.Status.ReadyReplicas, sts.Status.UpdatedReplicas), want)
-		default:
-			ready, message = true, fmt.Sprintf("StatefulSet %s: %d replicas ready", name, want)
-		}
-	}
-	if written["StatefulSet/"+name] {
-		ready, message = false, "StatefulSet "+name+" is rolling out the spec just applied"
-	}
-	reason := platformv1alpha1.ReasonReady
-	if !ready {
-		reason = platformv1alpha1.ReasonWaitingForWorkload
-	}
-	conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), platformv1alpha1.ConditionWorkloadReady, ready, reason, message)
-	return nil
-}

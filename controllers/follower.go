@@ -8,11 +8,16 @@ import (
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
@@ -163,4 +168,21 @@ func (f followers) ofRelease(ctx context.Context, obj client.Object) []reconcile
 // settle a rival's claim).
 func (f followers) inNamespace(ctx context.Context, obj client.Object) []reconcile.Request {
 	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return it.key.Name != obj.GetName() })
+}
+
+// watch adds the watches a follower kind needs: its portal (spec changes),
+// the portal's SubCA Issuer and Certificate, the NationalPlatform and
+// releases (spec changes), the Secrets it uses (metadata only), and the
+// arrivals and departures of its own kind in the namespace.
+func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builder {
+	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	return b.
+		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), specChanges).
+		Watches(&cmapi.Issuer{}, handler.EnqueueRequestsFromMapFunc(f.ofIssuer)).
+		Watches(&cmapi.Certificate{}, handler.EnqueueRequestsFromMapFunc(f.ofSubCA)).
+		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
+		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(f.ofSecret), builder.OnlyMetadata).
+		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace),
+			builder.WithPredicates(predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }}))
 }

@@ -127,11 +127,6 @@ func secretVersion(ctx context.Context, c client.Reader, namespace, name string)
 	return m.ResourceVersion, nil
 }
 
-// stalled is a user error; see conditions.Stalled.
-func stalled(reason, format string, args ...any) error {
-	return conditions.Stalled(reason, format, args...)
-}
-
 // recordInput records conditionType on obj from the outcome of resolving an
 // input, and reports whether resolving failed.
 func recordInput(obj object, conditionType string, err error, okMessage string) bool {

@@ -4,17 +4,15 @@ import (
 	"context"
 	"fmt"
 
-	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
-	corev1 "k8s.io/api/core/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -77,7 +75,7 @@ func (r *OneStopShopReconciler) checkSingleton(ctx context.Context, s *shopScope
 	for i := range list.Items {
 		other := &list.Items[i]
 		if other.UID != s.shop.UID && other.DeletionTimestamp.IsZero() && olderThan(other, s.shop) {
-			return stalled(platformv1alpha1.ReasonDuplicateInNamespace,
+			return conditions.Stalled(platformv1alpha1.ReasonDuplicateInNamespace,
 				"namespace %s is already served by OneStopShop %s: a namespace holds one; delete this one", s.shop.Namespace, other.Name)
 		}
 	}
@@ -109,7 +107,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 	case pd == nil || !pd.Enabled:
 		recordDisabled(shop, platformv1alpha1.ConditionPostalDeliveryConfigured, "results are not handed to the postal service")
 	case n.Spec.Postal == nil:
-		err := stalled(platformv1alpha1.ReasonPostalNotConfigured,
+		err := conditions.Stalled(platformv1alpha1.ReasonPostalNotConfigured,
 			"postal delivery is on but NationalPlatform %s names no postal service: ask central ops to set spec.postal, or turn postal delivery off", n.Name)
 		recordInput(shop, platformv1alpha1.ConditionPostalDeliveryConfigured, err, "")
 		return err
@@ -123,7 +121,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 
 	host, _ := render.OneStopShopHost(shop, s.portal.portal)
 	if shop.Spec.Domain != "" && render.PublicIssuerRef(s.portal.portal) == nil && !withinDomain(host, string(s.portal.portal.Spec.Domain)) {
-		return stalled(platformv1alpha1.ReasonDomainOutsideSubCA,
+		return conditions.Stalled(platformv1alpha1.ReasonDomainOutsideSubCA,
 			"spec.domain %s is outside %s, the only domain the provincial SubCA may issue for: use a subdomain of it, or a public issuer on the ProvincePortal",
 			host, s.portal.portal.Spec.Domain)
 	}
@@ -157,7 +155,8 @@ func (r *OneStopShopReconciler) observeChildren(ctx context.Context, s *shopScop
 	if _, err := observeCertificatesInto(ctx, r.Client, s.shop, owner, s.written, platformv1alpha1.ConditionCertificatesReady); err != nil {
 		return err
 	}
-	return observeDeployments(ctx, r.Client, s.shop, s.written, owner.Name(render.RoleMotcuaWeb), owner.Name(render.RoleMotcuaWorker))
+	return observeWorkloads(ctx, r.Client, s.shop, s.written,
+		named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWeb)), named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWorker)))
 }
 
 // SetupWithManager registers the controller and its watches.
@@ -174,17 +173,8 @@ func (r *OneStopShopReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		}
 		return out, nil
 	}}
-	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
-	return ownChildren(ctrl.NewControllerManagedBy(mgr).
+	return f.watch(ownChildren(ctrl.NewControllerManagedBy(mgr).
 		For(&platformv1alpha1.OneStopShop{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))).
-		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), specChanges).
-		Watches(&cmapi.Issuer{}, handler.EnqueueRequestsFromMapFunc(f.ofIssuer)).
-		Watches(&cmapi.Certificate{}, handler.EnqueueRequestsFromMapFunc(f.ofSubCA)).
-		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
-		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
-		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(f.ofSecret), builder.OnlyMetadata).
-		Watches(&platformv1alpha1.OneStopShop{}, handler.EnqueueRequestsFromMapFunc(f.inNamespace),
-			builder.WithPredicates(predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }})).
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))), &platformv1alpha1.OneStopShop{}).
 		Complete(r)
 }

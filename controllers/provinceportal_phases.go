@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -150,5 +151,5 @@ func (r *ProvincePortalReconciler) observeChildren(ctx context.Context, s *porta
 		return err
 	}
 	p.Status.Certificates = certs
-	return observeDeployments(ctx, r.Client, p, s.written, owner.Name(render.RolePortal))
+	return observeWorkloads(ctx, r.Client, p, s.written, named(&appsv1.Deployment{}, owner.Name(render.RolePortal)))
 }
