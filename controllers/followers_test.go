@@ -141,25 +141,29 @@ func TestOneStopShopConverges(t *testing.T) {
 	})
 }
 
-func TestOneStopShopRecoversWhenItsPortalAppears(t *testing.T) {
+func TestFollowersRecoverWhenTheirPortalAppears(t *testing.T) {
 	ensureNational(t)
 	// The namespace and Secrets exist, the portal does not yet.
 	p := province(t, "25")
 	deletePortal(t, p)
 	s := oneStopShop(t, p, true)
-	eventually(t, "Stalled PortalNotFound", func() error {
-		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(s), s); err != nil {
-			return err
-		}
-		if c := condOf(s, platformv1alpha1.ConditionStalled); c == nil || c.Reason != platformv1alpha1.ReasonPortalNotFound {
-			return fmt.Errorf("conditions %+v", s.Status.Conditions)
-		}
-		return nil
-	})
+	d := docExchangeNode(t, p)
+	for _, obj := range []object{s, d} {
+		eventually(t, "Stalled PortalNotFound", func() error {
+			if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); err != nil {
+				return err
+			}
+			if c := condOf(obj, platformv1alpha1.ConditionStalled); c == nil || c.Reason != platformv1alpha1.ReasonPortalNotFound {
+				return fmt.Errorf("%T conditions %+v", obj, obj.StatusCommon().Conditions)
+			}
+			return nil
+		})
+	}
 	again := &platformv1alpha1.ProvincePortal{ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace}, Spec: p.Spec}
 	create(t, again)
 	t.Cleanup(func() { deletePortal(t, again) })
 	waitObjectReady(t, s)
+	waitObjectReady(t, d)
 }
 
 func TestOneStopShopDatabaseSecretMissingThenCreated(t *testing.T) {
@@ -245,6 +249,13 @@ func TestDocExchangeNodeConvergesAndRetainsItsVolumes(t *testing.T) {
 	if sts.Spec.PersistentVolumeClaimRetentionPolicy.WhenDeleted != appsv1.RetainPersistentVolumeClaimRetentionPolicyType {
 		t.Errorf("retention policy %+v", sts.Spec.PersistentVolumeClaimRetentionPolicy)
 	}
+	// Drift: a deleted StatefulSet comes back (its claims were never its to delete).
+	if err := k8s.Delete(context.Background(), sts); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "StatefulSet recreated", func() error {
+		return k8s.Get(context.Background(), types.NamespacedName{Namespace: d.Namespace, Name: render.DocExchangeStatefulSet(d)}, &appsv1.StatefulSet{})
+	})
 	signing := &cmapi.Certificate{}
 	if err := k8s.Get(context.Background(), types.NamespacedName{Namespace: d.Namespace, Name: d.Name + "-edxml-signing"}, signing); err != nil {
 		t.Fatal(err)

@@ -383,12 +383,17 @@ func issueSecret(ctx context.Context, c *cmapi.Certificate) error {
 
 // issue makes a certificate signed by parent's key, or self-signed without a parent.
 func issue(commonName string, isCA bool, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) ([]byte, []byte, error) {
+	return issueUntil(commonName, isCA, time.Now().Add(90*24*time.Hour), parent, parentKey)
+}
+
+// issueUntil is issue with a chosen expiry.
+func issueUntil(commonName string, isCA bool, notAfter time.Time, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) ([]byte, []byte, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, nil, err
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: commonName},
-		NotBefore: time.Now().Add(-time.Minute), NotAfter: time.Now().Add(90 * 24 * time.Hour),
+		NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: notAfter,
 		IsCA: isCA, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign}
 	if parent == nil {
 		parent, parentKey = tmpl, key
