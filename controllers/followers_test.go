@@ -353,9 +353,16 @@ func TestGrowingStorageGrowsTheClaimsNotTheTemplate(t *testing.T) {
 		}
 	}
 	waitObjectReady(t, d)
-	if c := condOf(d, platformv1alpha1.ConditionStorageResized); c == nil || c.Status != metav1.ConditionTrue {
-		t.Errorf("StorageResized %+v", c)
-	}
+	// Ready does not wait for the resize: wait for the claim's new capacity to be seen.
+	eventually(t, "StorageResized True", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(d), d); err != nil {
+			return err
+		}
+		if c := condOf(d, platformv1alpha1.ConditionStorageResized); c == nil || c.Status != metav1.ConditionTrue {
+			return fmt.Errorf("StorageResized %+v", c)
+		}
+		return nil
+	})
 	sts := &appsv1.StatefulSet{}
 	if err := k8s.Get(ctx, types.NamespacedName{Namespace: d.Namespace, Name: render.DocExchangeStatefulSet(d)}, sts); err != nil {
 		t.Fatal(err)
