@@ -12,7 +12,9 @@ type DocExchangeNodeSpec struct {
 	// +required
 	PortalRef LocalObjectReference `json:"portalRef"`
 	// organId is the agency identifier the node sends and receives as, e.g.
-	// 000.00.00.H26.
+	// 000.00.00.H26. The signing certificate's subject serialNumber
+	// (2.5.4.5) and OU hold it; its CN is the name of the agency in agencies
+	// with this organId, or else the province's People's Committee.
 	// +required
 	OrganID OrganID `json:"organId"`
 	// agencies are the agencies whose documents pass through this node.

@@ -21,7 +21,12 @@ type ProvincePortalSpec struct {
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="environment is immutable: create the new environment's stack in a namespace of its own"
 	Environment string `json:"environment,omitempty"`
 	// organId is the agency identifier of the provincial people's committee,
-	// e.g. 000.00.00.H26. It goes into the subject of the province's certificates.
+	// e.g. 000.00.00.H26. The client certificates of the portal and the
+	// one-stop-shop identify the agency by it: the subject's serialNumber
+	// (2.5.4.5, where relying parties look for it) and OU hold the organId,
+	// the CN is the People's Committee's name (e.g. Ủy ban nhân dân tỉnh Hà
+	// Tĩnh) and O the province's official name. The organId is never the CN,
+	// so OpenSSL does not read it as a host name.
 	// +required
 	OrganID OrganID `json:"organId"`
 	// domain is the portal's host name, e.g. dichvucong.hanoi.gov.vn. The

@@ -37,6 +37,15 @@ func (u Unit) FullName() string {
 	return "Tỉnh " + u.Name
 }
 
+// PeoplesCommittee is the name of the unit's People's Committee, the agency
+// that runs its e-government systems, e.g. Ủy ban nhân dân tỉnh Hà Tĩnh.
+func (u Unit) PeoplesCommittee() string {
+	if u.Kind == City {
+		return "Ủy ban nhân dân thành phố " + u.Name
+	}
+	return "Ủy ban nhân dân tỉnh " + u.Name
+}
+
 // Retired is a code of the 63-unit scheme and the unit it now belongs to.
 type Retired struct {
 	// Name is the unit's name before 1 July 2025.

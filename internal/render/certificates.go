@@ -47,14 +47,36 @@ func leafCertificate(meta metav1.ObjectMeta, issuer cmmeta.IssuerReference, usag
 	}
 }
 
-// subject is the X.509 subject of the province's certificates: the organId
-// identifies the agency, the province's official name its organisation.
+// subject is the X.509 subject of the province's certificates: the
+// province's official name is the organisation, and the agency's organId is
+// both the organisational unit and the subject serialNumber, where relying
+// parties look for an identifier. The organId never goes into the common
+// name: OpenSSL reads a dotted CN such as 000.00.00.H26 as a host name when a
+// leaf has no DNS name, checks it against the SubCA's DNS name constraints
+// and rejects the leaf.
 func subject(organizationName string, organID platformv1alpha1.OrganID) *cmapi.X509Subject {
 	return &cmapi.X509Subject{
 		Countries:           []string{"VN"},
 		Organizations:       []string{organizationName},
 		OrganizationalUnits: []string{string(organID)},
+		SerialNumber:        string(organID),
 	}
+}
+
+// Agency is who a leaf certificate identifies: its name becomes the common
+// name (as Vietnamese CA profiles have it), its organId the serialNumber.
+type Agency struct {
+	// Name is the agency's name, e.g. Ủy ban nhân dân tỉnh Hà Tĩnh.
+	Name string
+	// OrganID is its identifier, e.g. 000.00.00.H30.
+	OrganID platformv1alpha1.OrganID
+}
+
+// agencyCertificate sets a leaf's subject to identify the agency.
+func agencyCertificate(c *cmapi.Certificate, provinceName string, agency Agency) *cmapi.Certificate {
+	c.Spec.CommonName = agency.Name
+	c.Spec.Subject = subject(provinceName, agency.OrganID)
+	return c
 }
 
 // SubCACertificate is the provincial SubCA, signed by the national CA and
@@ -106,12 +128,10 @@ func SubCAIssuerRef(portalName string) cmmeta.IssuerReference {
 }
 
 // ClientCertificate is a client certificate for mutual TLS to the national
-// platforms, issued by the provincial SubCA, with the organId in its subject.
-func ClientCertificate(o Owner, role, provinceName string, organID platformv1alpha1.OrganID, issuer cmmeta.IssuerReference) *cmapi.Certificate {
-	c := leafCertificate(o.Meta(role, role), issuer, cmapi.UsageClientAuth, cmapi.UsageDigitalSignature)
-	c.Spec.CommonName = string(organID)
-	c.Spec.Subject = subject(provinceName, organID)
-	return c
+// platforms, issued by the provincial SubCA, identifying the agency.
+func ClientCertificate(o Owner, role, provinceName string, agency Agency, issuer cmmeta.IssuerReference) *cmapi.Certificate {
+	return agencyCertificate(leafCertificate(o.Meta(role, role), issuer, cmapi.UsageClientAuth, cmapi.UsageDigitalSignature),
+		provinceName, agency)
 }
 
 // ServingCertificate is a TLS server certificate for the given host.

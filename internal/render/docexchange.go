@@ -98,10 +98,22 @@ func DocExchangeConfig(d *platformv1alpha1.DocExchangeNode, n *platformv1alpha1.
 	}
 }
 
+// DocExchangeAgency is the agency a node's signing certificate identifies:
+// the agency of spec.agencies with the node's organId, or else the
+// province's People's Committee.
+func DocExchangeAgency(d *platformv1alpha1.DocExchangeNode, p *platformv1alpha1.ProvincePortal) Agency {
+	for _, a := range d.Spec.Agencies {
+		if a.OrganID == d.Spec.OrganID {
+			return Agency{Name: a.Name, OrganID: a.OrganID}
+		}
+	}
+	return Agency{Name: provinceUnit(p).PeoplesCommittee(), OrganID: d.Spec.OrganID}
+}
+
 // SigningCertificate is the node's document signing certificate: digital
-// signature and content commitment (non-repudiation), the organId in the
-// subject, issued by the provincial SubCA.
-func SigningCertificate(o Owner, d *platformv1alpha1.DocExchangeNode, provinceName string, issuer string) *cmapi.Certificate {
+// signature and content commitment (non-repudiation), identifying the
+// agency, issued by the provincial SubCA.
+func SigningCertificate(o Owner, d *platformv1alpha1.DocExchangeNode, p *platformv1alpha1.ProvincePortal) *cmapi.Certificate {
 	sig := d.Spec.Signing
 	algorithm, size := cmapi.RSAKeyAlgorithm, 3072
 	if sig.KeyAlgorithm == "ECDSA" {
@@ -110,10 +122,8 @@ func SigningCertificate(o Owner, d *platformv1alpha1.DocExchangeNode, provinceNa
 	if sig.KeySize != nil {
 		size = int(*sig.KeySize)
 	}
-	c := leafCertificate(o.Meta(RoleEdxmlSigning, RoleEdxmlSigning), SubCAIssuerRef(issuer),
-		cmapi.UsageDigitalSignature, cmapi.UsageContentCommitment)
-	c.Spec.CommonName = string(d.Spec.OrganID)
-	c.Spec.Subject = subject(provinceName, d.Spec.OrganID)
+	c := agencyCertificate(leafCertificate(o.Meta(RoleEdxmlSigning, RoleEdxmlSigning), SubCAIssuerRef(p.Name),
+		cmapi.UsageDigitalSignature, cmapi.UsageContentCommitment), provinceUnit(p).FullName(), DocExchangeAgency(d, p))
 	c.Spec.Duration = &metav1.Duration{Duration: parseDurationOr(sig.Duration, signingDuration)}
 	c.Spec.RenewBefore = &metav1.Duration{Duration: parseDurationOr(sig.RenewBefore, signingRenewBefore)}
 	c.Spec.PrivateKey = &cmapi.CertificatePrivateKey{Algorithm: algorithm, Size: size, RotationPolicy: cmapi.RotationPolicyAlways}
@@ -142,7 +152,6 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 	d, p, n := in.Node, in.Portal, in.National
 	o := DocExchangeOwner(d, p)
 	portal := PortalOwner(p)
-	unit := provinceUnit(p)
 	config := DocExchangeConfig(d, n)
 
 	mounts := []Mount{
@@ -196,7 +205,7 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 	}
 	return []client.Object{
 		ServiceAccount(o, RoleEdxmlNode),
-		SigningCertificate(o, d, unit.FullName(), p.Name),
+		SigningCertificate(o, d, p),
 		ConfigMap(o, RoleEdxmlConfig, config),
 		headlessService(o),
 		Service(o, RoleEdxmlNode),

@@ -179,7 +179,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	objs := []client.Object{
 		ServiceAccount(o, RoleMotcuaWeb),
 		ServiceAccount(o, RoleMotcuaWorker),
-		ClientCertificate(o, RoleMotcuaClient, unit.FullName(), p.Spec.OrganID, SubCAIssuerRef(p.Name)),
+		ClientCertificate(o, RoleMotcuaClient, unit.FullName(), PortalAgency(p), SubCAIssuerRef(p.Name)),
 	}
 	if s.Spec.Domain != "" {
 		objs = append(objs, ServingCertificate(o, RoleMotcuaTLS, host, issuer))

@@ -114,6 +114,12 @@ func provinceUnit(p *platformv1alpha1.ProvincePortal) provinces.Unit {
 	return unit
 }
 
+// PortalAgency is the agency a portal's certificates identify: the
+// province's People's Committee, with the portal's organId.
+func PortalAgency(p *platformv1alpha1.ProvincePortal) Agency {
+	return Agency{Name: provinceUnit(p).PeoplesCommittee(), OrganID: p.Spec.OrganID}
+}
+
 // PortalStack returns every object of a ProvincePortal, in apply order.
 func PortalStack(in PortalInputs) []client.Object {
 	p, n := in.Portal, in.National
@@ -145,7 +151,7 @@ func PortalStack(in PortalInputs) []client.Object {
 		ServiceAccount(o, RolePortal),
 		SubCACertificate(o, unit.FullName(), domain, p.Spec.OrganID, n.Spec.Trust.CAIssuerRef),
 		SubCAIssuer(o),
-		ClientCertificate(o, RoleClient, unit.FullName(), p.Spec.OrganID, SubCAIssuerRef(p.Name)),
+		ClientCertificate(o, RoleClient, unit.FullName(), PortalAgency(p), SubCAIssuerRef(p.Name)),
 		ServingCertificate(o, RolePortal, domain, tlsIssuer),
 		ConfigMap(o, RoleTrustBundle, map[string]string{TrustBundleKey: bundle}),
 		ConfigMap(o, RoleInterconnect, interconnect),

@@ -161,11 +161,11 @@ func TestStatefulSetRetainsClaimsAndKeepsItsTemplateSize(t *testing.T) {
 func TestSigningCertificateDefaults(t *testing.T) {
 	in := testNodeInputs()
 	in.Node.Spec.Signing = platformv1alpha1.Signing{KeyAlgorithm: "ECDSA"}
-	c := SigningCertificate(DocExchangeOwner(in.Node, in.Portal), in.Node, "Tỉnh Hà Tĩnh", "hatinh")
+	c := SigningCertificate(DocExchangeOwner(in.Node, in.Portal), in.Node, in.Portal)
 	if c.Spec.PrivateKey.Size != 256 || c.Spec.Duration.Duration.Hours() != 8760 || c.Spec.RenewBefore.Duration.Hours() != 720 {
 		t.Errorf("defaults: key %d, duration %s, renewBefore %s", c.Spec.PrivateKey.Size, c.Spec.Duration, c.Spec.RenewBefore)
 	}
-	if c.Spec.Usages[0] != "digital signature" || c.Spec.Usages[1] != "content commitment" || c.Spec.CommonName != "000.00.00.H30" {
+	if c.Spec.Usages[0] != "digital signature" || c.Spec.Usages[1] != "content commitment" || c.Spec.CommonName != "Văn phòng UBND Hà Tĩnh" {
 		t.Errorf("usages %v, CN %s", c.Spec.Usages, c.Spec.CommonName)
 	}
 }

@@ -18,15 +18,12 @@ import (
 	"github.com/egov-vn/egov-operator/internal/fleet"
 	"github.com/egov-vn/egov-operator/internal/provinces"
 	"github.com/egov-vn/egov-operator/internal/render"
+	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
 func certificateIn(t *testing.T, namespace, secret string) *x509.Certificate {
 	t.Helper()
-	s := &corev1.Secret{}
-	if err := k8s.Get(ctx(), types.NamespacedName{Namespace: namespace, Name: secret}, s); err != nil {
-		t.Fatalf("Secret %s/%s: %v", namespace, secret, err)
-	}
-	block, _ := pem.Decode(s.Data[corev1.TLSCertKey])
+	block, _ := pem.Decode(certificatePEMIn(t, namespace, secret))
 	if block == nil {
 		t.Fatalf("Secret %s/%s holds no certificate", namespace, secret)
 	}
@@ -37,16 +34,29 @@ func certificateIn(t *testing.T, namespace, secret string) *x509.Certificate {
 	return cert
 }
 
+// certificatePEMIn returns the tls.crt of a key pair Secret.
+func certificatePEMIn(t *testing.T, namespace, secret string) []byte {
+	t.Helper()
+	s := &corev1.Secret{}
+	if err := k8s.Get(ctx(), types.NamespacedName{Namespace: namespace, Name: secret}, s); err != nil {
+		t.Fatalf("Secret %s/%s: %v", namespace, secret, err)
+	}
+	return s.Data[corev1.TLSCertKey]
+}
+
 // Every province's leaves chain to its SubCA and through it to the national
-// root, with the usages asked for; the SubCA is a name-constrained CA.
+// root, with the usages asked for, in crypto/x509 and in OpenSSL (which
+// checks name constraints Go ignores); the SubCA is a name-constrained CA.
 func TestCertificateChains(t *testing.T) {
+	rootPEM := certificatePEMIn(t, fleet.CANamespace, fleet.RootCertificate)
 	root := certificateIn(t, fleet.CANamespace, fleet.RootCertificate)
 	roots := x509.NewCertPool()
 	roots.AddCert(root)
 	for _, u := range provinces.All() {
 		t.Run(u.Code, func(t *testing.T) {
 			ns, domain := fleet.Namespace(u), fleet.Domain(u)
-			subCA := certificateIn(t, ns, render.KeypairSecret(render.SubCACertificateName(u.Slug)))
+			subCASecret := render.KeypairSecret(render.SubCACertificateName(u.Slug))
+			subCA := certificateIn(t, ns, subCASecret)
 			if !subCA.IsCA || !subCA.PermittedDNSDomainsCritical || !slices.Equal(subCA.PermittedDNSDomains, []string{domain}) {
 				t.Errorf("SubCA: isCA %v, permitted %v (critical %v)", subCA.IsCA, subCA.PermittedDNSDomains, subCA.PermittedDNSDomainsCritical)
 			}
@@ -55,18 +65,22 @@ func TestCertificateChains(t *testing.T) {
 			}
 			intermediates := x509.NewCertPool()
 			intermediates.AddCert(subCA)
+			// purpose is OpenSSL's -purpose; a signing leaf has none and is
+			// checked for its key usage instead.
 			leaves := []struct {
 				secret   string
 				usages   []x509.ExtKeyUsage
 				keyUsage x509.KeyUsage
 				dnsName  string
+				purpose  string
 			}{
-				{render.KeypairSecret(u.Slug + "-portal"), []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, x509.KeyUsageDigitalSignature, domain},
-				{render.KeypairSecret(u.Slug + "-client"), []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, x509.KeyUsageDigitalSignature, ""},
-				{render.KeypairSecret(u.Slug + "-motcua-client"), []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, x509.KeyUsageDigitalSignature, ""},
+				{render.KeypairSecret(u.Slug + "-portal"), []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, x509.KeyUsageDigitalSignature, domain, "sslserver"},
+				{render.KeypairSecret(u.Slug + "-client"), []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, x509.KeyUsageDigitalSignature, "", "sslclient"},
+				{render.KeypairSecret(u.Slug + "-motcua-client"), []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, x509.KeyUsageDigitalSignature, "", "sslclient"},
 				{render.KeypairSecret(u.Slug + "-edxml-signing"), []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
-					x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment, ""},
+					x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment, "", ""},
 			}
+			subCAPEM := certificatePEMIn(t, ns, subCASecret)
 			for _, l := range leaves {
 				leaf := certificateIn(t, ns, l.secret)
 				if leaf.IsCA {
@@ -77,6 +91,16 @@ func TestCertificateChains(t *testing.T) {
 				}
 				if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: intermediates, KeyUsages: l.usages, DNSName: l.dnsName}); err != nil {
 					t.Errorf("%s does not chain to the SubCA and the national root: %v", l.secret, err)
+				}
+				leafPEM := certificatePEMIn(t, ns, l.secret)
+				args := []string{}
+				if l.purpose != "" {
+					args = append(args, "-purpose", l.purpose)
+				} else if got, err := testenv.OpenSSLKeyUsage(leafPEM); err != nil || got != "Digital Signature, Non Repudiation" {
+					t.Errorf("%s: OpenSSL reads key usage %q (%v), want Digital Signature, Non Repudiation", l.secret, got, err)
+				}
+				if err := testenv.OpenSSLVerify(rootPEM, subCAPEM, leafPEM, args...); err != nil {
+					t.Errorf("%s: %v", l.secret, err)
 				}
 			}
 		})
