@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
-	"strings"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -14,7 +13,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -182,8 +180,14 @@ func deleteKeypairs(ctx context.Context, c client.Client, owner render.Owner, se
 // spec just written.
 type writes map[string]bool
 
-// applyAndRecord applies a stack and records an Event naming what it wrote.
-func applyAndRecord(ctx context.Context, a Applier, recorder events.EventRecorder, obj client.Object, owner render.Owner, stack []client.Object) (writes, error) {
+// applyAndRecord applies a stack, holding back new workloads until the
+// stack's certificates are issued, and records an Event naming what it
+// wrote. It returns what it wrote and the certificates held workloads wait for.
+func applyAndRecord(ctx context.Context, a Applier, recorder events.EventRecorder, obj client.Object, owner render.Owner, stack []client.Object) (writes, []string, error) {
+	stack, unissued, err := holdNewWorkloads(ctx, a.Client, stack)
+	if err != nil {
+		return nil, nil, err
+	}
 	written, err := applyChildren(ctx, a, owner, stack)
 	if len(written) > 0 {
 		sort.Strings(written)
@@ -193,7 +197,7 @@ func applyAndRecord(ctx context.Context, a Applier, recorder events.EventRecorde
 	for _, name := range written {
 		w[name] = true
 	}
-	return w, err
+	return w, unissued, err
 }
 
 // observeCertificatesInto records the owner's certificates as conditionType
@@ -211,63 +215,6 @@ func observeCertificatesInto(ctx context.Context, c client.Reader, obj object, o
 		conditions.Set(conds, obj.GetGeneration(), conditionType, true, platformv1alpha1.ReasonReady, fmt.Sprintf("%d certificates issued", len(certs)))
 	}
 	return certs, nil
-}
-
-// observeWorkloads records WorkloadReady on obj: True when every named
-// Deployment or StatefulSet (given as empty objects with a name) runs its
-// current spec with all replicas available.
-func observeWorkloads(ctx context.Context, c client.Reader, obj object, written writes, workloads ...client.Object) error {
-	var messages []string
-	for _, w := range workloads {
-		what := kindOf(w) + " " + w.GetName()
-		ready, message := false, ""
-		err := c.Get(ctx, client.ObjectKey{Namespace: obj.GetNamespace(), Name: w.GetName()}, w)
-		switch {
-		case apierrors.IsNotFound(err):
-			message = what + " does not exist yet"
-		case err != nil:
-			return err
-		case written[kindOf(w)+"/"+w.GetName()]:
-			message = what + " is rolling out the spec just applied"
-		default:
-			ready, message = rollout(w)
-		}
-		if !ready {
-			conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), platformv1alpha1.ConditionWorkloadReady, false,
-				platformv1alpha1.ReasonWaitingForWorkload, message)
-			return nil
-		}
-		messages = append(messages, message)
-	}
-	conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), platformv1alpha1.ConditionWorkloadReady, true,
-		platformv1alpha1.ReasonReady, strings.Join(messages, "; "))
-	return nil
-}
-
-// rollout reports whether a live Deployment or StatefulSet runs its current
-// spec with every replica updated and available.
-func rollout(w client.Object) (bool, string) {
-	want, observed, updated, available := int32(1), int64(0), int32(0), int32(0)
-	switch t := w.(type) {
-	case *appsv1.Deployment:
-		if t.Spec.Replicas != nil {
-			want = *t.Spec.Replicas
-		}
-		observed, updated, available = t.Status.ObservedGeneration, t.Status.UpdatedReplicas, t.Status.AvailableReplicas
-	case *appsv1.StatefulSet:
-		if t.Spec.Replicas != nil {
-			want = *t.Spec.Replicas
-		}
-		observed, updated, available = t.Status.ObservedGeneration, t.Status.UpdatedReplicas, t.Status.ReadyReplicas
-	}
-	what := kindOf(w) + " " + w.GetName()
-	switch {
-	case observed < w.GetGeneration():
-		return false, what + " has not observed its latest spec"
-	case updated < want || available < want:
-		return false, fmt.Sprintf("%s: %d of %d replicas updated and available", what, min(updated, available), want)
-	}
-	return true, fmt.Sprintf("%s: %d replicas available", what, want)
 }
 
 // kindOf names an object's kind from its Go type (cached objects carry no TypeMeta).

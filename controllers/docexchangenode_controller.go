@@ -28,6 +28,8 @@ type DocExchangeNodeReconciler struct {
 type nodeScope struct {
 	// written are the children this reconcile wrote.
 	written writes
+	// heldFor are the certificates new workloads wait for.
+	heldFor []string
 	node    *platformv1alpha1.DocExchangeNode
 	portal  portalInputs
 	inputs  render.DocExchangeInputs
@@ -110,7 +112,7 @@ func (r *DocExchangeNodeReconciler) checkOrganID(ctx context.Context, s *nodeSco
 func (r *DocExchangeNodeReconciler) reconcileChildren(ctx context.Context, s *nodeScope) error {
 	owner := render.DocExchangeOwner(s.node, s.portal.portal)
 	var err error
-	s.written, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.node, owner, render.DocExchangeStack(s.inputs))
+	s.written, s.heldFor, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.node, owner, render.DocExchangeStack(s.inputs))
 	return err
 }
 
@@ -127,7 +129,7 @@ func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *node
 		return err
 	}
 	s.node.Status.SigningCertificate = signing
-	return observeWorkloads(ctx, r.Client, s.node, s.written, named(&appsv1.StatefulSet{}, render.DocExchangeStatefulSet(s.node)))
+	return observeWorkloads(ctx, r.Client, s.node, s.written, s.heldFor, named(&appsv1.StatefulSet{}, render.DocExchangeStatefulSet(s.node)))
 }
 
 // SetupWithManager registers the controller and its watches.

@@ -23,6 +23,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
@@ -180,6 +181,7 @@ func playControllers(namespace string) error {
 		c.Status.Conditions = []cmapi.CertificateCondition{{Type: cmapi.CertificateConditionReady, Status: cmmeta.ConditionTrue,
 			Reason: "Issued", ObservedGeneration: c.Generation, LastTransitionTime: &metav1.Time{Time: time.Now()}}}
 		c.Status.NotAfter = &notAfter
+		c.Status.Revision = ptr.To(1 + ptr.Deref(c.Status.Revision, 0))
 		if err := k8s.Status().Update(ctx, c); err != nil {
 			return err
 		}
@@ -204,7 +206,7 @@ func playControllers(namespace string) error {
 	for i := range deployments.Items {
 		d := &deployments.Items[i]
 		if r := *d.Spec.Replicas; d.Status.ObservedGeneration != d.Generation || d.Status.AvailableReplicas != r {
-			d.Status = appsv1.DeploymentStatus{ObservedGeneration: d.Generation, Replicas: r, UpdatedReplicas: r, ReadyReplicas: r, AvailableReplicas: r}
+			d.Status = rolledOutDeployment(d.Generation, r)
 			if err := k8s.Status().Update(ctx, d); err != nil {
 				return err
 			}
@@ -222,13 +224,35 @@ func playControllers(namespace string) error {
 			}
 		}
 		if r := *sts.Spec.Replicas; sts.Status.ObservedGeneration != sts.Generation || sts.Status.ReadyReplicas != r {
-			sts.Status = appsv1.StatefulSetStatus{ObservedGeneration: sts.Generation, Replicas: r, ReadyReplicas: r, UpdatedReplicas: r, AvailableReplicas: r}
+			sts.Status = rolledOutStatefulSet(sts.Generation, r)
 			if err := k8s.Status().Update(ctx, sts); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// rolledOutDeployment is the status the Deployment controller reports once
+// every replica of generation runs and is available.
+func rolledOutDeployment(generation int64, replicas int32) appsv1.DeploymentStatus {
+	return appsv1.DeploymentStatus{
+		ObservedGeneration: generation, Replicas: replicas, UpdatedReplicas: replicas, ReadyReplicas: replicas, AvailableReplicas: replicas,
+		Conditions: []appsv1.DeploymentCondition{
+			{Type: appsv1.DeploymentProgressing, Status: corev1.ConditionTrue, Reason: "NewReplicaSetAvailable"},
+			{Type: appsv1.DeploymentAvailable, Status: corev1.ConditionTrue, Reason: "MinimumReplicasAvailable"},
+		},
+	}
+}
+
+// rolledOutStatefulSet is the status the StatefulSet controller reports once
+// every replica of generation runs the update revision and is ready.
+func rolledOutStatefulSet(generation int64, replicas int32) appsv1.StatefulSetStatus {
+	revision := fmt.Sprintf("rev-%d", generation)
+	return appsv1.StatefulSetStatus{
+		ObservedGeneration: generation, Replicas: replicas, ReadyReplicas: replicas, CurrentReplicas: replicas,
+		UpdatedReplicas: replicas, AvailableReplicas: replicas, CurrentRevision: revision, UpdateRevision: revision,
+	}
 }
 
 // bindClaim creates the first claim of a StatefulSet's template, as the

@@ -25,6 +25,8 @@ type OneStopShopReconciler struct {
 type shopScope struct {
 	// written are the children this reconcile wrote.
 	written writes
+	// heldFor are the certificates new workloads wait for.
+	heldFor []string
 	shop    *platformv1alpha1.OneStopShop
 	portal  portalInputs
 	inputs  render.OneStopShopInputs
@@ -143,7 +145,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 func (r *OneStopShopReconciler) reconcileChildren(ctx context.Context, s *shopScope) error {
 	owner := render.OneStopShopOwner(s.shop, s.portal.portal)
 	var err error
-	s.written, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.shop, owner, render.OneStopShopStack(s.inputs))
+	s.written, s.heldFor, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.shop, owner, render.OneStopShopStack(s.inputs))
 	return err
 }
 
@@ -155,7 +157,7 @@ func (r *OneStopShopReconciler) observeChildren(ctx context.Context, s *shopScop
 	if _, err := observeCertificatesInto(ctx, r.Client, s.shop, owner, s.written, platformv1alpha1.ConditionCertificatesReady); err != nil {
 		return err
 	}
-	return observeWorkloads(ctx, r.Client, s.shop, s.written,
+	return observeWorkloads(ctx, r.Client, s.shop, s.written, s.heldFor,
 		named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWeb)), named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWorker)))
 }
 

@@ -27,7 +27,9 @@ type ProvincePortalReconciler struct {
 // portalScope is what the phases of one reconcile share.
 type portalScope struct {
 	// written are the children this reconcile wrote.
-	written  writes
+	written writes
+	// heldFor are the certificates new workloads wait for.
+	heldFor  []string
 	portal   *platformv1alpha1.ProvincePortal
 	national *platformv1alpha1.NationalPlatform
 	inputs   render.PortalInputs

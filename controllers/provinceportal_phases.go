@@ -131,7 +131,7 @@ func issuerSpec(ci *cmapi.ClusterIssuer, iss *cmapi.Issuer) cmapi.IssuerSpec {
 func (r *ProvincePortalReconciler) reconcileChildren(ctx context.Context, s *portalScope) error {
 	p := s.portal
 	var err error
-	if s.written, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, p, render.PortalOwner(p), render.PortalStack(s.inputs)); err != nil {
+	if s.written, s.heldFor, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, p, render.PortalOwner(p), render.PortalStack(s.inputs)); err != nil {
 		return err
 	}
 	conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionInterconnectConfigured, true, platformv1alpha1.ReasonReady,
@@ -151,5 +151,5 @@ func (r *ProvincePortalReconciler) observeChildren(ctx context.Context, s *porta
 		return err
 	}
 	p.Status.Certificates = certs
-	return observeWorkloads(ctx, r.Client, p, s.written, named(&appsv1.Deployment{}, owner.Name(render.RolePortal)))
+	return observeWorkloads(ctx, r.Client, p, s.written, s.heldFor, named(&appsv1.Deployment{}, owner.Name(render.RolePortal)))
 }

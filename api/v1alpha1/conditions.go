@@ -65,8 +65,11 @@ const (
 	ReasonInvalidTrustedRoots = "InvalidTrustedRoots"
 	// ReasonWaitingForCertificates means some Certificates are not yet issued.
 	ReasonWaitingForCertificates = "WaitingForCertificates"
-	// ReasonWaitingForWorkload means the workload does not yet run the current spec.
+	// ReasonWaitingForWorkload means the workload does not exist yet.
 	ReasonWaitingForWorkload = "WaitingForWorkload"
+	// ReasonRollingOut means a workload rolls out its current spec: the
+	// message names it and says how many replicas are updated.
+	ReasonRollingOut = "RollingOut"
 	// ReasonPortalNotFound means the ProvincePortal named by spec.portalRef does not exist.
 	ReasonPortalNotFound = "PortalNotFound"
 	// ReasonWaitingForPortal means the ProvincePortal's SubCA does not issue yet.

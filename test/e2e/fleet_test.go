@@ -4,16 +4,21 @@ package e2e
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/fleet"
 	"github.com/egov-vn/egov-operator/internal/provinces"
+	"github.com/egov-vn/egov-operator/internal/render"
 )
 
 func TestAllProvincesAreReady(t *testing.T) {
@@ -68,6 +73,54 @@ func TestWorkloadsRunOnKwokNodesUnderRestrictedPodSecurity(t *testing.T) {
 			if byComponent[component] < n {
 				t.Errorf("%s: %d %s pods running, want %d", ns.Name, byComponent[component], component, n)
 			}
+		}
+	}
+}
+
+// Every workload was created once, with its final pod template: each
+// Deployment has a single ReplicaSet (revision 1), each StatefulSet runs
+// one revision, and no StatefulSet ever deleted a pod to replace it.
+func TestWorkloadsWereCreatedOnce(t *testing.T) {
+	owned := client.MatchingLabels{render.LabelManagedBy: render.ManagedBy}
+	deployments := &appsv1.DeploymentList{}
+	if err := k8s.List(ctx(), deployments, owned); err != nil {
+		t.Fatal(err)
+	}
+	sets := &appsv1.ReplicaSetList{}
+	if err := k8s.List(ctx(), sets); err != nil {
+		t.Fatal(err)
+	}
+	revisions := map[string][]string{}
+	for _, rs := range sets.Items {
+		if ref := metav1.GetControllerOf(&rs); ref != nil && ref.Kind == "Deployment" {
+			key := rs.Namespace + "/" + ref.Name
+			revisions[key] = append(revisions[key], rs.Annotations["deployment.kubernetes.io/revision"])
+		}
+	}
+	for _, d := range deployments.Items {
+		if got := revisions[d.Namespace+"/"+d.Name]; !slices.Equal(got, []string{"1"}) {
+			t.Errorf("Deployment %s/%s has ReplicaSets of revisions %v, want one of revision 1", d.Namespace, d.Name, got)
+		}
+	}
+	statefulSets := &appsv1.StatefulSetList{}
+	if err := k8s.List(ctx(), statefulSets, owned); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range statefulSets.Items {
+		if s.Status.CurrentRevision != s.Status.UpdateRevision {
+			t.Errorf("StatefulSet %s/%s: current revision %s, update revision %s", s.Namespace, s.Name, s.Status.CurrentRevision, s.Status.UpdateRevision)
+		}
+	}
+	if len(deployments.Items) < 3*34 || len(statefulSets.Items) < 34 {
+		t.Errorf("%d Deployments and %d StatefulSets, want the whole fleet's", len(deployments.Items), len(statefulSets.Items))
+	}
+	events := &eventsv1.EventList{}
+	if err := k8s.List(ctx(), events); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events.Items {
+		if e.Regarding.Kind == "StatefulSet" && e.Reason == "SuccessfulDelete" {
+			t.Errorf("StatefulSet %s/%s deleted a pod: %s", e.Regarding.Namespace, e.Regarding.Name, e.Note)
 		}
 	}
 }

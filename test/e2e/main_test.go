@@ -25,7 +25,7 @@ import (
 )
 
 var (
-	k8s   client.Client
+	k8s   client.WithWatch
 	state string
 )
 
@@ -58,7 +58,7 @@ func run(m *testing.M, root string) int {
 		return 1
 	}
 	cfg.QPS, cfg.Burst = 100, 200
-	if k8s, err = client.New(cfg, client.Options{Scheme: scheme.New()}); err != nil {
+	if k8s, err = client.NewWithWatch(cfg, client.Options{Scheme: scheme.New()}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
