@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -129,26 +130,39 @@ func observeCertificates(ctx context.Context, c client.Reader, owner render.Owne
 	}
 	var statuses []platformv1alpha1.CertificateStatus
 	var notReady []string
+	seen := map[string]bool{}
 	for i := range list.Items {
 		cert := &list.Items[i]
 		if !ownedBy(cert, owner.Object) {
 			continue
 		}
+		seen["Certificate/"+cert.Name] = true
 		// A Certificate written in this reconcile has not been issued for its new spec yet.
-		ready := false
-		for _, cond := range cert.Status.Conditions {
-			if cond.Type == cmapi.CertificateConditionReady && cond.Status == cmmeta.ConditionTrue && cond.ObservedGeneration >= cert.Generation {
-				ready = !written["Certificate/"+cert.Name]
-			}
-		}
+		ready := certificateReady(cert) && !written["Certificate/"+cert.Name]
 		statuses = append(statuses, platformv1alpha1.CertificateStatus{Name: cert.Name, Ready: ready, NotAfter: cert.Status.NotAfter})
 		if !ready {
 			notReady = append(notReady, cert.Name)
 		}
 	}
+	// A Certificate this reconcile created is not in the cache yet: it is not ready either.
+	for name := range written {
+		if cert, ok := strings.CutPrefix(name, "Certificate/"); ok && !seen[name] {
+			notReady = append(notReady, cert)
+		}
+	}
 	sort.Slice(statuses, func(i, j int) bool { return statuses[i].Name < statuses[j].Name })
 	sort.Strings(notReady)
 	return statuses, notReady, nil
+}
+
+// certificateReady reports whether cert-manager has issued a Certificate for its current spec.
+func certificateReady(cert *cmapi.Certificate) bool {
+	for _, cond := range cert.Status.Conditions {
+		if cond.Type == cmapi.CertificateConditionReady && cond.Status == cmmeta.ConditionTrue && cond.ObservedGeneration >= cert.Generation {
+			return true
+		}
+	}
+	return false
 }
 
 // deleteKeypairs deletes an owner's Certificates, so cert-manager cannot

@@ -9,7 +9,6 @@ import (
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -73,7 +72,10 @@ func checkIssuer(ctx context.Context, c client.Reader, namespace string, ref pla
 }
 
 // secretKeys reads a user's Secret straight from the API server (Secret data
-// is never cached) and checks it holds the keys; it returns its resourceVersion.
+// is never cached), checks it holds the keys and returns a digest of their
+// values: the pods roll when a value they read changes, not when a label,
+// an annotation or managedFields change the Secret's resourceVersion. The
+// values themselves never leave this function.
 func secretKeys(ctx context.Context, c client.Reader, namespace, name string, keys ...string) (string, error) {
 	s := &corev1.Secret{}
 	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, s); apierrors.IsNotFound(err) {
@@ -83,17 +85,20 @@ func secretKeys(ctx context.Context, c client.Reader, namespace, name string, ke
 		return "", err
 	}
 	var missing []string
+	values := map[string]string{}
 	for _, k := range keys {
-		if _, ok := s.Data[k]; !ok {
+		v, ok := s.Data[k]
+		if !ok {
 			missing = append(missing, k)
 		}
+		values[k] = string(v)
 	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
 		return "", conditions.Stalled(platformv1alpha1.ReasonSecretKeyMissing,
 			"Secret %q lacks the key(s) %v", name, missing)
 	}
-	return s.ResourceVersion, nil
+	return render.Checksum(values), nil
 }
 
 // certificateRevisions returns the issuance revision of each of the owner's
@@ -112,19 +117,6 @@ func certificateRevisions(ctx context.Context, c client.Reader, owner render.Own
 		}
 	}
 	return revisions, nil
-}
-
-// secretVersion returns the resourceVersion of a Secret from the metadata
-// cache, or "" when it does not exist.
-func secretVersion(ctx context.Context, c client.Reader, namespace, name string) (string, error) {
-	m := &metav1.PartialObjectMetadata{}
-	m.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
-	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, m); apierrors.IsNotFound(err) {
-		return "", nil
-	} else if err != nil {
-		return "", fmt.Errorf("get Secret %s metadata: %w", name, err)
-	}
-	return m.ResourceVersion, nil
 }
 
 // recordInput records conditionType on obj from the outcome of resolving an

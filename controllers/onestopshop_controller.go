@@ -131,7 +131,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 		return err
 	}
 	if ref := s.portal.portal.Spec.NationalCredentialsSecretRef; ref != nil {
-		if versions[ref.Name], err = secretVersion(ctx, r.Client, shop.Namespace, ref.Name); err != nil {
+		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, shop.Namespace, ref.Name, "clientID", "clientSecret"); err != nil {
 			return err
 		}
 	}

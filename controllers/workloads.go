@@ -16,9 +16,10 @@ import (
 )
 
 // holdNewWorkloads leaves out of stack every Deployment and StatefulSet that
-// does not exist yet while some Certificate of the stack has never been
-// issued: the pod template's checksum covers the certificates' revisions,
-// so a workload created before them would roll its pods as soon as they are
+// does not exist yet while some Certificate of the stack is not issued and
+// settled (a revision, Ready for its current spec, no issuance under way):
+// the pod template's checksum covers the certificates' revisions, so a
+// workload created before them would roll its pods as soon as they are
 // issued. A workload that exists is always applied. It returns the stack to
 // apply and the certificates waited for.
 func holdNewWorkloads(ctx context.Context, c client.Reader, stack []client.Object) ([]client.Object, []string, error) {
@@ -32,7 +33,7 @@ func holdNewWorkloads(ctx context.Context, c client.Reader, stack []client.Objec
 		if client.IgnoreNotFound(err) != nil {
 			return nil, nil, err
 		}
-		if err != nil || live.Status.Revision == nil {
+		if err != nil || live.Status.Revision == nil || !certificateReady(live) || issuing(live) {
 			unissued = append(unissued, obj.GetName())
 		}
 	}
@@ -40,17 +41,22 @@ func holdNewWorkloads(ctx context.Context, c client.Reader, stack []client.Objec
 		return stack, nil, nil
 	}
 	apply := make([]client.Object, 0, len(stack))
+	held := false
 	for _, obj := range stack {
 		if isWorkload(obj) {
 			live := obj.DeepCopyObject().(client.Object)
 			err := c.Get(ctx, client.ObjectKeyFromObject(obj), live)
 			if apierrors.IsNotFound(err) {
+				held = true
 				continue
 			} else if err != nil {
 				return nil, nil, err
 			}
 		}
 		apply = append(apply, obj)
+	}
+	if !held {
+		return stack, nil, nil
 	}
 	return apply, unissued, nil
 }

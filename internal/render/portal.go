@@ -30,9 +30,10 @@ type PortalInputs struct {
 	Component platformv1alpha1.Component
 	// TrustedRoots are the roots checked to be current CA certificates, de-duplicated.
 	TrustedRoots []platformv1alpha1.TrustedRoot
-	// SecretVersions are the versions of what the pods mount: the user's
-	// Secrets' resourceVersions by name, and certificate/<name> revisions, so
-	// a rotated credential or a reissued certificate rolls the pods.
+	// SecretVersions are the versions of what the pods mount: a digest of
+	// the values read from each user Secret, by name, and certificate/<name>
+	// revisions, so a rotated credential or a reissued certificate rolls the
+	// pods while a label on a Secret does not.
 	SecretVersions map[string]string
 	// PublicIssuerSolvesHTTP01 is true when spec.ingress.issuerRef is an ACME
 	// issuer with an HTTP-01 solver.

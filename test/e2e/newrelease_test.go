@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -73,7 +74,10 @@ func TestReleaseChangeIsReadyOnlyWhenNoOldPodRemains(t *testing.T) {
 		}
 		items, _ := meta.ExtractList(list)
 		for _, it := range items {
-			remaining[key(it.(client.Object))] = true
+			// Only serving stacks move (a province deleted above leaves its followers stalled).
+			if obj := it.(stackObject); meta.IsStatusConditionTrue(obj.StatusCommon().Conditions, platformv1alpha1.ConditionReady) {
+				remaining[key(obj)] = true
+			}
 		}
 		w, err := k8s.Watch(watchCtx, list)
 		if err != nil {
@@ -91,39 +95,80 @@ func TestReleaseChangeIsReadyOnlyWhenNoOldPodRemains(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Watch events show every transition; a periodic list backs them up
+	// should a watch end early.
 	notReadySeen := map[string]bool{}
+	ticker := time.NewTicker(5 * time.Second)
+	defer ticker.Stop()
 	for len(remaining) > 0 {
-		var e watch.Event
+		var seen []runtime.Object
 		select {
-		case e = <-events:
+		case e := <-events:
+			seen = []runtime.Object{e.Object}
+		case <-ticker.C:
+			seen = listStacks(t)
 		case <-watchCtx.Done():
-			t.Fatalf("%d objects never became Ready on %s, e.g. %v", len(remaining), newRelease, firstKey(remaining))
+			t.Fatalf("%d objects never became Ready on %s: %v", len(remaining), newRelease, describeRemaining(t, remaining))
 		}
-		obj, ok := e.Object.(interface {
-			client.Object
-			StatusCommon() *platformv1alpha1.CommonStatus
-		})
-		if !ok || !remaining[key(obj)] {
-			continue
-		}
-		status := obj.StatusCommon()
-		ready := meta.IsStatusConditionTrue(status.Conditions, platformv1alpha1.ConditionReady) && status.ObservedGeneration == obj.GetGeneration()
-		if !ready {
-			notReadySeen[key(obj)] = true
-			continue
-		}
-		if releaseOf(obj) != newRelease {
-			continue
-		}
-		delete(remaining, key(obj))
-		if !notReadySeen[key(obj)] {
-			t.Errorf("%s reported Ready on %s without passing through Ready=False", key(obj), newRelease)
-		}
-		kind := kindName(obj)
-		if old := oldPods(t, obj, components[kind], wantVersion[kind]); len(old) > 0 {
-			t.Errorf("%s reported Ready on %s while old pods still ran: %v", key(obj), newRelease, old)
+		for _, o := range seen {
+			obj, ok := o.(stackObject)
+			if !ok || !remaining[key(obj)] {
+				continue
+			}
+			status := obj.StatusCommon()
+			if !meta.IsStatusConditionTrue(status.Conditions, platformv1alpha1.ConditionReady) || status.ObservedGeneration != obj.GetGeneration() {
+				notReadySeen[key(obj)] = true
+				continue
+			}
+			if releaseOf(obj) != newRelease {
+				continue
+			}
+			delete(remaining, key(obj))
+			if !notReadySeen[key(obj)] {
+				t.Errorf("%s reported Ready on %s without passing through Ready=False", key(obj), newRelease)
+			}
+			kind := kindName(obj)
+			if old := oldPods(t, obj, components[kind], wantVersion[kind]); len(old) > 0 {
+				t.Errorf("%s reported Ready on %s while old pods still ran: %v", key(obj), newRelease, old)
+			}
 		}
 	}
+}
+
+// stackObject is a ProvincePortal, OneStopShop or DocExchangeNode.
+type stackObject interface {
+	client.Object
+	StatusCommon() *platformv1alpha1.CommonStatus
+}
+
+// listStacks lists every ProvincePortal, OneStopShop and DocExchangeNode.
+func listStacks(t *testing.T) []runtime.Object {
+	t.Helper()
+	var all []runtime.Object
+	for _, list := range []client.ObjectList{&platformv1alpha1.ProvincePortalList{}, &platformv1alpha1.OneStopShopList{}, &platformv1alpha1.DocExchangeNodeList{}} {
+		if err := k8s.List(ctx(), list); err != nil {
+			t.Fatal(err)
+		}
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, items...)
+	}
+	return all
+}
+
+// describeRemaining says where each object still waiting stands.
+func describeRemaining(t *testing.T, remaining map[string]bool) []string {
+	var out []string
+	for _, o := range listStacks(t) {
+		obj := o.(stackObject)
+		if remaining[key(obj)] {
+			ready := meta.FindStatusCondition(obj.StatusCommon().Conditions, platformv1alpha1.ConditionReady)
+			out = append(out, fmt.Sprintf("%s on %s: %+v", key(obj), releaseOf(obj), ready))
+		}
+	}
+	return out
 }
 
 func key(obj client.Object) string {
@@ -148,13 +193,6 @@ func releaseOf(obj client.Object) string {
 		return o.Status.Release
 	case *platformv1alpha1.DocExchangeNode:
 		return o.Status.Release
-	}
-	return ""
-}
-
-func firstKey(m map[string]bool) string {
-	for k := range m {
-		return k
 	}
 	return ""
 }

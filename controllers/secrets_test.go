@@ -1,0 +1,49 @@
+package controllers
+
+import (
+	"fmt"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Pods roll when a value they read changes, not when a tool labels or
+// annotates a Secret (kubectl label, Argo CD or Flux tracking metadata).
+func TestLabellingACredentialsSecretRollsNothingChangingAKeyRollsOnce(t *testing.T) {
+	ensureNational(t)
+	p := waitReady(t, province(t, "80"))
+	deployment := portalChild(p, &appsv1.Deployment{}, "portal").(*appsv1.Deployment)
+	generation := func() int64 {
+		if err := exists(deployment); err != nil {
+			t.Fatal(err)
+		}
+		return deployment.Generation
+	}
+	before := generation()
+	secret := &corev1.Secret{}
+	secret.Namespace, secret.Name = p.Namespace, "national-credentials"
+	change(t, secret, func() { secret.Labels = map[string]string{"argocd.argoproj.io/instance": "egov-" + p.Name} })
+	reconciled := reconciles(t, "provinceportal")
+	eventually(t, "the portal reconciled after the label", func() error {
+		if reconciles(t, "provinceportal") <= reconciled {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	if got := generation(); got != before {
+		t.Fatalf("labelling the Secret changed the Deployment: generation %d → %d", before, got)
+	}
+
+	change(t, secret, func() { secret.Data["clientSecret"] = []byte("rotated") })
+	eventually(t, "the Deployment rolled for the new value", func() error {
+		if got := generation(); got != before+1 {
+			return fmt.Errorf("generation %d, want %d", got, before+1)
+		}
+		return nil
+	})
+	waitReady(t, p)
+	if got := generation(); got != before+1 {
+		t.Errorf("one changed value rolled the Deployment %d times", got-before)
+	}
+}
