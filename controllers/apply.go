@@ -2,28 +2,32 @@ package controllers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmapply "github.com/cert-manager/cert-manager/pkg/client/applyconfigurations"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/managedfields"
+	"k8s.io/client-go/applyconfigurations"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
-// appliedHashAnnotation records a hash of what the operator last applied, so
-// that a field the render stopped producing is noticed (and removed by the
-// next apply) even though the live object still holds every desired value.
-const appliedHashAnnotation = "platform.egov.vn/applied-hash"
-
 // Applier applies rendered children with server-side apply as field owner
 // egov-operator. It reads the live object from the cache first and skips the
-// apply when the live object already holds every desired value: a no-op
-// apply is still a write request, and an idle operator makes none.
+// apply when the fields egov-operator owns there already equal the desired
+// object: a no-op apply is still a write request, and an idle operator makes
+// none.
 type Applier struct {
 	Client client.Client
 	Scheme *runtime.Scheme
@@ -35,18 +39,11 @@ func (a Applier) Apply(ctx context.Context, obj client.Object) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	hash, err := contentHash(desired.Object)
+	compared, err := render.Unstructured(withServerDefaults(obj))
 	if err != nil {
 		return false, err
 	}
-	annotations := desired.GetAnnotations()
-	if annotations == nil {
-		annotations = map[string]string{}
-	}
-	annotations[appliedHashAnnotation] = hash
-	desired.SetAnnotations(annotations)
-
-	upToDate, err := a.upToDate(ctx, desired)
+	upToDate, err := a.upToDate(ctx, compared)
 	if err != nil || upToDate {
 		return false, err
 	}
@@ -57,84 +54,137 @@ func (a Applier) Apply(ctx context.Context, obj client.Object) (bool, error) {
 	return true, nil
 }
 
-// upToDate reports whether the cached live object holds every desired value.
+// upToDate reports whether the cached live object already holds the desired
+// object as egov-operator's applies.
 func (a Applier) upToDate(ctx context.Context, desired *unstructured.Unstructured) (bool, error) {
-	typed, err := a.Scheme.New(desired.GroupVersionKind())
+	gvk := desired.GroupVersionKind()
+	typed, err := a.Scheme.New(gvk)
 	if err != nil {
 		return false, err
 	}
 	live, ok := typed.(client.Object)
 	if !ok {
-		return false, fmt.Errorf("%s is not an object", desired.GroupVersionKind())
+		return false, fmt.Errorf("%s is not an object", gvk)
 	}
 	if err := a.Client.Get(ctx, client.ObjectKeyFromObject(desired), live); apierrors.IsNotFound(err) {
 		return false, nil
 	} else if err != nil {
 		return false, fmt.Errorf("get %s/%s: %w", desired.GetKind(), desired.GetName(), err)
 	}
-	liveContent, err := runtime.DefaultUnstructuredConverter.ToUnstructured(live)
+	// Cached objects carry no TypeMeta; the schema is found by kind.
+	live.GetObjectKind().SetGroupVersionKind(gvk)
+	drift, err := ownedDrift(typeConverter(a.Scheme, gvk), live, desired)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("compare %s/%s: %w", desired.GetKind(), desired.GetName(), err)
 	}
-	want := desired.DeepCopy().Object
-	// Cached objects carry no TypeMeta; the kind is already matched by the Get.
-	delete(want, "apiVersion")
-	delete(want, "kind")
-	return contains(liveContent, want), nil
+	if drift != "" {
+		ctrl.LoggerFrom(ctx).V(1).Info("child differs from its render", "child", desired.GetKind()+"/"+desired.GetName(), "fields", drift)
+	}
+	return drift == "", nil
 }
 
-// contains reports whether live holds every value of want. Maps may hold
-// more keys (defaults, other managers' fields); lists of equal length match
-// element by element, otherwise every wanted element must be found.
-func contains(live, want any) bool {
-	switch w := want.(type) {
-	case map[string]any:
-		l, ok := live.(map[string]any)
-		if !ok {
-			return false
-		}
-		for k, wv := range w {
-			lv, ok := l[k]
-			if !ok || !contains(lv, wv) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		l, ok := live.([]any)
-		if !ok || len(l) < len(w) {
-			return false
-		}
-		if len(l) == len(w) {
-			for i := range w {
-				if !contains(l[i], w[i]) {
-					return false
-				}
-			}
-			return true
-		}
-		for _, wv := range w {
-			found := false
-			for _, lv := range l {
-				if contains(lv, wv) {
-					found = true
-					break
-				}
-			}
-			if !found {
-				return false
-			}
-		}
-		return true
+// withServerDefaults returns obj with the defaults the API server fills in
+// inside the atomic values the operator renders. An atomic value compares
+// whole, yet an apply leaves those defaults in place: the comparison must
+// expect them. The apply itself sends the render as it is.
+func withServerDefaults(obj client.Object) client.Object {
+	sts, ok := obj.(*appsv1.StatefulSet)
+	if !ok {
+		return obj
 	}
-	return fmt.Sprint(live) == fmt.Sprint(want)
+	sts = sts.DeepCopy()
+	for i := range sts.Spec.VolumeClaimTemplates {
+		claim := &sts.Spec.VolumeClaimTemplates[i]
+		if claim.Spec.VolumeMode == nil {
+			claim.Spec.VolumeMode = ptr.To(corev1.PersistentVolumeFilesystem)
+		}
+		if claim.Status.Phase == "" {
+			claim.Status.Phase = corev1.ClaimPending
+		}
+	}
+	return sts
 }
 
-func contentHash(content map[string]any) (string, error) {
-	data, err := json.Marshal(content) // map keys are sorted: the hash is stable
+// untracked are the fields an apply sends that the API server never records
+// as owned: they identify the object.
+var untracked = fieldpath.NewSet(
+	fieldpath.MakePathOrDie("apiVersion"),
+	fieldpath.MakePathOrDie("kind"),
+	fieldpath.MakePathOrDie("metadata", "name"),
+	fieldpath.MakePathOrDie("metadata", "namespace"),
+)
+
+// ownedDrift decides as server-side apply does whether live holds desired.
+// The fields egov-operator's applies own in live must be exactly the desired
+// fields: a field another manager took over is no longer owned, and one the
+// render stopped producing still is. Then no owned field may differ from its
+// desired value; an atomic list or selector compares whole, so an appended
+// rule is a difference. Fields of other managers and server defaults inside
+// owned objects are not ours and count for nothing. It returns what differs,
+// "" when nothing does.
+func ownedDrift(types managedfields.TypeConverter, live client.Object, desired *unstructured.Unstructured) (string, error) {
+	owned, err := ownedFields(live)
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:8]), nil
+	if owned == nil {
+		return "egov-operator owns no field", nil
+	}
+	liveValue, err := types.ObjectToTyped(live)
+	if err != nil {
+		return "", err
+	}
+	desiredValue, err := types.ObjectToTyped(desired)
+	if err != nil {
+		return "", err
+	}
+	wanted, err := desiredValue.ToFieldSet()
+	if err != nil {
+		return "", err
+	}
+	wanted, owned = wanted.Difference(untracked).Leaves(), owned.Leaves()
+	if notOwned := wanted.Difference(owned); !notOwned.Empty() {
+		return "not owned by egov-operator:\n" + notOwned.String(), nil
+	}
+	if notRendered := owned.Difference(wanted); !notRendered.Empty() {
+		return "owned by egov-operator, no longer rendered:\n" + notRendered.String(), nil
+	}
+	diff, err := liveValue.Compare(desiredValue)
+	if err != nil {
+		return "", err
+	}
+	if changed := diff.Modified.Union(diff.Added).Union(diff.Removed).Intersection(owned); !changed.Empty() {
+		return "changed:\n" + changed.String(), nil
+	}
+	return "", nil
+}
+
+// ownedFields returns the fields egov-operator's applies own in obj, nil
+// when they own none.
+func ownedFields(obj metav1.Object) (*fieldpath.Set, error) {
+	for _, entry := range obj.GetManagedFields() {
+		if isOwnApply(entry) {
+			owned := &fieldpath.Set{}
+			if err := owned.FromJSON(entry.FieldsV1.GetRawReader()); err != nil {
+				return nil, fmt.Errorf("read the fields egov-operator owns: %w", err)
+			}
+			return owned, nil
+		}
+	}
+	return nil, nil
+}
+
+// isOwnApply reports whether a managedFields entry records egov-operator's
+// applies to the object itself.
+func isOwnApply(entry metav1.ManagedFieldsEntry) bool {
+	return entry.Manager == render.ManagedBy && entry.Operation == metav1.ManagedFieldsOperationApply && entry.Subresource == ""
+}
+
+// typeConverter returns the schema the API server merges a kind by:
+// cert-manager's for its kinds, Kubernetes' for the built-in ones.
+func typeConverter(scheme *runtime.Scheme, gvk schema.GroupVersionKind) managedfields.TypeConverter {
+	if gvk.Group == cmapi.SchemeGroupVersion.Group {
+		return cmapply.NewTypeConverter(scheme)
+	}
+	return applyconfigurations.NewTypeConverter(scheme)
 }

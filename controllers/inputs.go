@@ -51,17 +51,20 @@ func getRelease(ctx context.Context, c client.Reader, name, component string) (p
 	return comp, nil
 }
 
-// checkIssuer returns the referenced issuer, or a user error with reason when it is missing.
-func checkIssuer(ctx context.Context, c client.Reader, namespace string, ref platformv1alpha1.IssuerReference, reason string) (*cmapi.ClusterIssuer, *cmapi.Issuer, error) {
+// checkIssuer returns the referenced issuer, or a user error with reason when
+// it is missing. A namespaced Issuer is the user's and carries no label of
+// the operator, so it is read from the API server: the cache holds only the
+// operator's own.
+func (d deps) checkIssuer(ctx context.Context, namespace string, ref platformv1alpha1.IssuerReference, reason string) (*cmapi.ClusterIssuer, *cmapi.Issuer, error) {
 	var err error
 	if ref.Kind == cmapi.IssuerKind {
 		iss := &cmapi.Issuer{}
-		if err = c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: ref.Name}, iss); err == nil {
+		if err = d.APIReader.Get(ctx, types.NamespacedName{Namespace: namespace, Name: ref.Name}, iss); err == nil {
 			return nil, iss, nil
 		}
 	} else {
 		ci := &cmapi.ClusterIssuer{}
-		if err = c.Get(ctx, types.NamespacedName{Name: ref.Name}, ci); err == nil {
+		if err = d.Get(ctx, types.NamespacedName{Name: ref.Name}, ci); err == nil {
 			return ci, nil, nil
 		}
 	}

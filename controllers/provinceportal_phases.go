@@ -75,7 +75,7 @@ func olderThan(a, b client.Object) bool {
 // resolveInputs gathers everything the render needs and checks it exists.
 func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalScope) error {
 	p, n := s.portal, s.national
-	if _, _, err := checkIssuer(ctx, r.Client, "", n.Spec.Trust.CAIssuerRef, platformv1alpha1.ReasonCAIssuerNotFound); err != nil {
+	if _, _, err := r.checkIssuer(ctx, "", n.Spec.Trust.CAIssuerRef, platformv1alpha1.ReasonCAIssuerNotFound); err != nil {
 		return err
 	}
 	release := render.EffectiveRelease(p.Spec.Release, n.Spec.DefaultRelease)
@@ -100,7 +100,7 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	}
 	solvesHTTP01 := false
 	if ref := render.PublicIssuerRef(p); ref != nil {
-		clusterIssuer, issuer, err := checkIssuer(ctx, r.Client, p.Namespace, *ref, platformv1alpha1.ReasonIssuerNotFound)
+		clusterIssuer, issuer, err := r.checkIssuer(ctx, p.Namespace, *ref, platformv1alpha1.ReasonIssuerNotFound)
 		if err != nil {
 			return err
 		}

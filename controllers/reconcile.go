@@ -36,20 +36,27 @@ func prelude(ctx context.Context, c client.Client, obj object, finalizer string,
 		if err := cleanup(ctx); err != nil {
 			return true, err
 		}
-		orig := obj.DeepCopyObject().(client.Object)
-		controllerutil.RemoveFinalizer(obj, finalizer)
 		// A reconcile racing this one may have let the object go already.
-		return true, client.IgnoreNotFound(c.Patch(ctx, obj, client.MergeFrom(orig)))
+		return true, client.IgnoreNotFound(patchFinalizers(ctx, c, obj, controllerutil.RemoveFinalizer, finalizer))
 	}
 	if paused(obj) {
 		return true, pause(ctx, c, obj)
 	}
 	if !controllerutil.ContainsFinalizer(obj, finalizer) {
-		orig := obj.DeepCopyObject().(client.Object)
-		controllerutil.AddFinalizer(obj, finalizer)
-		return false, c.Patch(ctx, obj, client.MergeFrom(orig))
+		return false, patchFinalizers(ctx, c, obj, controllerutil.AddFinalizer, finalizer)
 	}
 	return false, nil
+}
+
+// patchFinalizers makes change (controllerutil.AddFinalizer or
+// RemoveFinalizer) to obj's finalizers and patches it. A merge patch
+// replaces the whole list, so it carries obj's resourceVersion: made from a
+// stale read, it would drop a finalizer another controller added since.
+// That conflict is returned, and the reconcile retried.
+func patchFinalizers(ctx context.Context, c client.Client, obj client.Object, change func(client.Object, string) bool, finalizer string) error {
+	orig := obj.DeepCopyObject().(client.Object)
+	change(obj, finalizer)
+	return c.Patch(ctx, obj, client.MergeFromWithOptions(orig, client.MergeFromWithOptimisticLock{}))
 }
 
 func paused(obj client.Object) bool {

@@ -10,7 +10,8 @@ import (
 // deps are what every reconciler uses.
 type deps struct {
 	client.Client
-	// APIReader reads Secrets straight from the API server: their data is never cached.
+	// APIReader reads straight from the API server what the cache does not
+	// hold: Secrets' data, and the users' own Issuers.
 	APIReader client.Reader
 	Recorder  events.EventRecorder
 	Clock     clock.PassiveClock

@@ -83,6 +83,7 @@ func TestMain(m *testing.M) {
 func run(m *testing.M, cfg *rest.Config) int {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 testenv.Scheme(),
+		Cache:                  CacheOptions(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		NewClient: func(config *rest.Config, options client.Options) (client.Client, error) {
