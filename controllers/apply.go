@@ -20,6 +20,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -28,8 +30,15 @@ import (
 // apply when the fields egov-operator owns there already equal the desired
 // object: a no-op apply is still a write request, and an idle operator makes
 // none.
+//
+// It never takes over an object it did not create: an existing object with a
+// child's name but without the same controller is a NameConflict. The cache
+// holds only labelled objects, so when it lacks the child the API server is
+// asked whether the name is taken.
 type Applier struct {
 	Client client.Client
+	// Reader reads uncached, to find objects the cache does not hold.
+	Reader client.Reader
 	Scheme *runtime.Scheme
 }
 
@@ -48,10 +57,43 @@ func (a Applier) Apply(ctx context.Context, obj client.Object) (bool, error) {
 		return false, err
 	}
 	if err := a.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(desired),
-		client.FieldOwner(render.ManagedBy), client.ForceOwnership); err != nil {
+		client.FieldOwner(render.ManagedBy), client.ForceOwnership); apierrors.IsInvalid(err) {
+		// Retrying cannot help: the render asks for something the API server refuses.
+		return false, conditions.Stalled(platformv1alpha1.ReasonChildRejected,
+			"the API server refused %s: %v", render.Describe(obj), err)
+	} else if err != nil {
 		return false, fmt.Errorf("apply %s: %w", render.Describe(obj), err)
 	}
 	return true, nil
+}
+
+// checkNameFree returns a NameConflict when an object the cache does not
+// hold already has desired's name.
+func (a Applier) checkNameFree(ctx context.Context, desired *unstructured.Unstructured) error {
+	existing := &metav1.PartialObjectMetadata{}
+	existing.SetGroupVersionKind(desired.GroupVersionKind())
+	if err := a.Reader.Get(ctx, client.ObjectKeyFromObject(desired), existing); apierrors.IsNotFound(err) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("get %s/%s: %w", desired.GetKind(), desired.GetName(), err)
+	}
+	return checkSameController(existing, desired)
+}
+
+// checkSameController returns a NameConflict unless live is controlled by
+// the owner desired names.
+func checkSameController(live metav1.Object, desired *unstructured.Unstructured) error {
+	want := metav1.GetControllerOfNoCopy(desired)
+	if got := metav1.GetControllerOfNoCopy(live); got != nil && want != nil && got.UID == want.UID {
+		return nil
+	}
+	owner := "this object"
+	if want != nil {
+		owner = want.Kind + " " + want.Name
+	}
+	return conditions.Stalled(platformv1alpha1.ReasonNameConflict,
+		"%s %s already exists and was not created for %s: the operator never takes over or deletes an object it did not create; rename or remove it",
+		desired.GetKind(), desired.GetName(), owner)
 }
 
 // upToDate reports whether the cached live object already holds the desired
@@ -67,9 +109,12 @@ func (a Applier) upToDate(ctx context.Context, desired *unstructured.Unstructure
 		return false, fmt.Errorf("%s is not an object", gvk)
 	}
 	if err := a.Client.Get(ctx, client.ObjectKeyFromObject(desired), live); apierrors.IsNotFound(err) {
-		return false, nil
+		return false, a.checkNameFree(ctx, desired)
 	} else if err != nil {
 		return false, fmt.Errorf("get %s/%s: %w", desired.GetKind(), desired.GetName(), err)
+	}
+	if err := checkSameController(live, desired); err != nil {
+		return false, err
 	}
 	// Cached objects carry no TypeMeta; the schema is found by kind.
 	live.GetObjectKind().SetGroupVersionKind(gvk)

@@ -15,6 +15,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -83,6 +84,20 @@ func applyChildren(ctx context.Context, a Applier, owner render.Owner, desired [
 		}
 	}
 	deleted, err := deleteStale(ctx, a.Client, owner, want)
+	if err != nil {
+		return append(written, deleted...), err
+	}
+	// A pruned Certificate's key pair goes with it.
+	keep := map[string]bool{}
+	for _, obj := range desired {
+		if cert, ok := obj.(*cmapi.Certificate); ok {
+			keep[cert.Spec.SecretName] = true
+		}
+	}
+	keys, err := deleteKeypairsExcept(ctx, a.Client, owner, keep)
+	for _, name := range keys {
+		deleted = append(deleted, "-Secret/"+name)
+	}
 	return append(written, deleted...), err
 }
 
@@ -166,27 +181,44 @@ func certificateReady(cert *cmapi.Certificate) bool {
 }
 
 // deleteKeypairs deletes an owner's Certificates, so cert-manager cannot
-// issue again, then the Secrets holding their private keys.
-func deleteKeypairs(ctx context.Context, c client.Client, owner render.Owner, secrets []string) error {
+// issue again, then every Secret holding their private keys. It returns the
+// Secrets it deleted.
+func deleteKeypairs(ctx context.Context, c client.Client, owner render.Owner) ([]string, error) {
 	certs := &cmapi.CertificateList{}
 	if err := c.List(ctx, certs, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.OwnedSelector())); err != nil {
-		return err
+		return nil, err
 	}
 	for i := range certs.Items {
 		if ownedBy(&certs.Items[i], owner.Object) {
 			if err := c.Delete(ctx, &certs.Items[i]); client.IgnoreNotFound(err) != nil {
-				return fmt.Errorf("delete Certificate %s: %w", certs.Items[i].Name, err)
+				return nil, fmt.Errorf("delete Certificate %s: %w", certs.Items[i].Name, err)
 			}
 		}
 	}
-	for _, name := range secrets {
-		s := &corev1.Secret{}
-		s.Namespace, s.Name = owner.Object.GetNamespace(), name
-		if err := c.Delete(ctx, s); client.IgnoreNotFound(err) != nil {
-			return fmt.Errorf("delete Secret %s: %w", name, err)
-		}
+	return deleteKeypairsExcept(ctx, c, owner, nil)
+}
+
+// deleteKeypairsExcept deletes the owner's private key Secrets (found by
+// their label, so keys of a Certificate pruned long ago are found too) but
+// those named in keep.
+func deleteKeypairsExcept(ctx context.Context, c client.Client, owner render.Owner, keep map[string]bool) ([]string, error) {
+	secrets := &metav1.PartialObjectMetadataList{}
+	secrets.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("SecretList"))
+	if err := c.List(ctx, secrets, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.KeypairSelector())); err != nil {
+		return nil, fmt.Errorf("list key pair Secrets: %w", err)
 	}
-	return nil
+	var deleted []string
+	for i := range secrets.Items {
+		s := &secrets.Items[i]
+		if keep[s.Name] {
+			continue
+		}
+		if err := c.Delete(ctx, s); client.IgnoreNotFound(err) != nil {
+			return deleted, fmt.Errorf("delete Secret %s: %w", s.Name, err)
+		}
+		deleted = append(deleted, s.Name)
+	}
+	return deleted, nil
 }
 
 // writes names the children a reconcile wrote (kind/name): the cache still

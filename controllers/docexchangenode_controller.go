@@ -112,7 +112,7 @@ func (r *DocExchangeNodeReconciler) checkOrganID(ctx context.Context, s *nodeSco
 func (r *DocExchangeNodeReconciler) reconcileChildren(ctx context.Context, s *nodeScope) error {
 	owner := render.DocExchangeOwner(s.node, s.portal.portal)
 	var err error
-	s.written, s.heldFor, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.node, owner, render.DocExchangeStack(s.inputs))
+	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.node, owner, render.DocExchangeStack(s.inputs))
 	return err
 }
 

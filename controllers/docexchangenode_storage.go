@@ -167,7 +167,7 @@ func (r *DocExchangeNodeReconciler) release(ctx context.Context, node *platformv
 			}
 		}
 	}
-	if err := deleteKeypairs(ctx, r.Client, render.Owner{Object: node}, []string{render.DocExchangeKeypairSecret(node)}); err != nil {
+	if _, err := deleteKeypairs(ctx, r.Client, render.Owner{Object: node}); err != nil {
 		return err
 	}
 	r.Recorder.Eventf(node, nil, corev1.EventTypeNormal, "DocumentStorageRetained", "Delete",

@@ -146,6 +146,7 @@ func TestFollowersRecoverWhenTheirPortalAppears(t *testing.T) {
 	// The namespace and Secrets exist, the portal does not yet.
 	p := province(t, "25")
 	deletePortal(t, p)
+	collectGarbage(t, p)
 	s := oneStopShop(t, p, true)
 	d := docExchangeNode(t, p)
 	for _, obj := range []object{s, d} {
@@ -311,6 +312,7 @@ func TestDeletedDocExchangeNodeKeepsItsClaimsAndARecreatedOneReusesThem(t *testi
 		t.Errorf("the signing key must leave with the node: %v", err)
 	}
 
+	collectGarbage(t, d)
 	again := docExchangeNode(t, p)
 	waitObjectReady(t, again)
 	if fmt.Sprint(again.Status.Claims) != fmt.Sprint(claims) {

@@ -233,6 +233,29 @@ func playControllers(namespace string) error {
 	return nil
 }
 
+// collectGarbage deletes the children of a deleted owner, as the garbage
+// collector envtest lacks would: the operator never takes them over.
+func collectGarbage(t *testing.T, owner client.Object) {
+	t.Helper()
+	for _, kind := range childKinds() {
+		list := kind.list.DeepCopyObject().(client.ObjectList)
+		if err := k8s.List(context.Background(), list, client.InNamespace(owner.GetNamespace())); err != nil {
+			t.Fatal(err)
+		}
+		items, err := meta.ExtractList(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, item := range items {
+			if obj := item.(client.Object); ownedBy(obj, owner) {
+				if err := k8s.Delete(context.Background(), obj); client.IgnoreNotFound(err) != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
 // rolledOutDeployment is the status the Deployment controller reports once
 // every replica of generation runs and is available.
 func rolledOutDeployment(generation int64, replicas int32) appsv1.DeploymentStatus {
@@ -397,8 +420,12 @@ func issueSecret(ctx context.Context, c *cmapi.Certificate) error {
 	if err != nil {
 		return err
 	}
-	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: c.Spec.SecretName, Namespace: c.Namespace},
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: c.Spec.SecretName, Namespace: c.Namespace,
+		Annotations: map[string]string{cmapi.CertificateNameKey: c.Name}},
 		Type: corev1.SecretTypeTLS, Data: map[string][]byte{"tls.crt": certPEM, "tls.key": keyPEM}}
+	if t := c.Spec.SecretTemplate; t != nil {
+		secret.Labels = t.Labels
+	}
 	if err := k8s.Create(ctx, secret); err != nil && !apierrors.IsAlreadyExists(err) {
 		return err
 	}

@@ -43,7 +43,8 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if done, err := prelude(ctx, r.Client, shop, platformv1alpha1.PrivateKeysFinalizer, func(ctx context.Context) error {
-		return deleteKeypairs(ctx, r.Client, render.Owner{Object: shop}, render.OneStopShopKeypairSecrets(shop))
+		_, err := deleteKeypairs(ctx, r.Client, render.Owner{Object: shop})
+		return err
 	}); done || err != nil {
 		return ctrl.Result{}, err
 	}
@@ -145,7 +146,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 func (r *OneStopShopReconciler) reconcileChildren(ctx context.Context, s *shopScope) error {
 	owner := render.OneStopShopOwner(s.shop, s.portal.portal)
 	var err error
-	s.written, s.heldFor, err = applyAndRecord(ctx, Applier{Client: r.Client, Scheme: r.Scheme()}, r.Recorder, s.shop, owner, render.OneStopShopStack(s.inputs))
+	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.shop, owner, render.OneStopShopStack(s.inputs))
 	return err
 }
 

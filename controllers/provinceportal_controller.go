@@ -79,8 +79,8 @@ func (r *ProvincePortalReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 // deletePrivateKeys deletes the province's Certificates and the Secrets
 // holding their private keys; garbage collection removes the other children.
 func (r *ProvincePortalReconciler) deletePrivateKeys(ctx context.Context, portal *platformv1alpha1.ProvincePortal) error {
-	secrets := render.PortalKeypairSecrets(portal)
-	if err := deleteKeypairs(ctx, r.Client, render.PortalOwner(portal), secrets); err != nil {
+	secrets, err := deleteKeypairs(ctx, r.Client, render.PortalOwner(portal))
+	if err != nil {
 		return err
 	}
 	r.Recorder.Eventf(portal, nil, corev1.EventTypeNormal, "PrivateKeysDeleted", "Delete",

@@ -17,6 +17,11 @@ type deps struct {
 	Clock     clock.PassiveClock
 }
 
+// applier returns the Applier the reconcilers apply children with.
+func (d deps) applier() Applier {
+	return Applier{Client: d.Client, Reader: d.APIReader, Scheme: d.Scheme()}
+}
+
 // Setup registers every controller with the manager.
 func Setup(mgr ctrl.Manager) error {
 	d := deps{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("egov-operator"), Clock: clock.RealClock{}}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -57,4 +59,28 @@ func TestObserveCertificatesCountsAWrittenCertificateTheCacheLacks(t *testing.T)
 	if len(notReady) != 1 || notReady[0] != "camau-motcua-tls" {
 		t.Errorf("not ready: %v, want the certificate just written", notReady)
 	}
+}
+
+// Pruning a Certificate deletes the Secret holding its private key: no key
+// outlives its certificate.
+func TestAPrunedCertificateTakesItsPrivateKey(t *testing.T) {
+	ensureNational(t)
+	p := waitReady(t, province(t, "96"))
+	s := oneStopShop(t, p, true, func(s *platformv1alpha1.OneStopShop) {
+		s.Spec.Domain = platformv1alpha1.DNSName("motcua." + string(p.Spec.Domain))
+	})
+	waitObjectReady(t, s)
+	keypair := &corev1.Secret{}
+	keypair.Namespace, keypair.Name = p.Namespace, render.KeypairSecret(render.OneStopShopOwner(s, p).Name(render.RoleMotcuaTLS))
+	if err := exists(keypair); err != nil {
+		t.Fatal(err)
+	}
+	change(t, s, func() { s.Spec.Domain = "" })
+	eventually(t, "the TLS key pair deleted with its Certificate", func() error {
+		if err := exists(keypair); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("Secret %s still there (%v)", keypair.Name, err)
+		}
+		return nil
+	})
+	waitObjectReady(t, s)
 }

@@ -11,6 +11,10 @@ const (
 	ProvinceLabel = "platform.egov.vn/province"
 	// EnvironmentLabel on children names the environment they serve.
 	EnvironmentLabel = "platform.egov.vn/environment"
+	// KeypairOwnerLabel on a Secret holding a private key names, by UID, the
+	// object whose Certificate it belongs to; the operator deletes it when the
+	// Certificate is pruned or the object deleted.
+	KeypairOwnerLabel = "platform.egov.vn/keypair-owner"
 	// PausedAnnotation set to "true" stops every change to an object's children.
 	PausedAnnotation = "platform.egov.vn/paused"
 )

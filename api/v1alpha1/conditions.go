@@ -86,6 +86,11 @@ const (
 	ReasonExpansionNotSupported = "ExpansionNotSupported"
 	// ReasonResizing means grown claims wait for their volumes to grow.
 	ReasonResizing = "Resizing"
+	// ReasonNameConflict means an object the operator did not create already
+	// has the name of one of its children; it is never taken over.
+	ReasonNameConflict = "NameConflict"
+	// ReasonChildRejected means the API server refused a child as invalid.
+	ReasonChildRejected = "ChildRejected"
 	// ReasonDuplicateOrganID means an older DocExchangeNode of the namespace has the same organId.
 	ReasonDuplicateOrganID = "DuplicateOrganID"
 )

@@ -57,13 +57,15 @@ type Agency struct {
 }
 
 // DocumentStorage sizes the node's persistent storage.
+// +kubebuilder:validation:XValidation:rule="has(self.storageClassName) == has(oldSelf.storageClassName) && (!has(self.storageClassName) || self.storageClassName == oldSelf.storageClassName)",message="storage.storageClassName is immutable: the claims keep the class they were created with. To move the documents to another class, create a new DocExchangeNode with it, copy the documents, then delete this one (its claims and volumes are retained)",fieldPath=".storageClassName"
 type DocumentStorage struct {
 	// size of each claim, at least 1Gi; it may grow but never shrink.
 	// +required
 	// +kubebuilder:validation:XValidation:rule="quantity(string(self)).compareTo(quantity('1Gi')) >= 0",message="storage.size must be at least 1Gi"
 	// +kubebuilder:validation:XValidation:rule="quantity(string(self)).compareTo(quantity(string(oldSelf))) >= 0",message="storage.size may grow but never shrink: stored documents must not be lost"
 	Size resource.Quantity `json:"size"`
-	// storageClassName of the claims; the cluster default when unset.
+	// storageClassName of the claims; the cluster default when unset. It
+	// cannot change once the node exists: claims keep their class.
 	// +optional
 	// +kubebuilder:validation:MaxLength=253
 	StorageClassName *string `json:"storageClassName,omitempty"`

@@ -29,17 +29,25 @@ func IssuerRef(ref platformv1alpha1.IssuerReference) cmmeta.IssuerReference {
 	return cmmeta.IssuerReference{Name: ref.Name, Kind: ref.Kind, Group: ref.Group}
 }
 
+// keypairTemplate labels the Secret cert-manager writes a key pair to with
+// the object whose Certificate it is: the operator finds every private key an
+// object's Certificates produced, and deletes only those.
+func keypairTemplate(o Owner) *cmapi.CertificateSecretTemplate {
+	return &cmapi.CertificateSecretTemplate{Labels: o.KeypairSelector()}
+}
+
 // leafCertificate is the shape every leaf certificate shares.
-func leafCertificate(meta metav1.ObjectMeta, issuer cmmeta.IssuerReference, usages ...cmapi.KeyUsage) *cmapi.Certificate {
+func leafCertificate(o Owner, role string, issuer cmmeta.IssuerReference, usages ...cmapi.KeyUsage) *cmapi.Certificate {
 	return &cmapi.Certificate{
 		TypeMeta:   certificateType,
-		ObjectMeta: meta,
+		ObjectMeta: o.Meta(role, role),
 		Spec: cmapi.CertificateSpec{
-			SecretName:  KeypairSecret(meta.Name),
-			IssuerRef:   issuer,
-			Duration:    &metav1.Duration{Duration: leafDuration},
-			RenewBefore: &metav1.Duration{Duration: leafRenewBefore},
-			Usages:      usages,
+			SecretName:     KeypairSecret(o.Name(role)),
+			SecretTemplate: keypairTemplate(o),
+			IssuerRef:      issuer,
+			Duration:       &metav1.Duration{Duration: leafDuration},
+			RenewBefore:    &metav1.Duration{Duration: leafRenewBefore},
+			Usages:         usages,
 			PrivateKey: &cmapi.CertificatePrivateKey{
 				Algorithm: cmapi.ECDSAKeyAlgorithm, Size: 256, RotationPolicy: cmapi.RotationPolicyAlways,
 			},
@@ -86,14 +94,15 @@ func SubCACertificate(o Owner, provinceName, domain string, organID platformv1al
 		TypeMeta:   certificateType,
 		ObjectMeta: o.Meta(RoleSubCA, RoleSubCA),
 		Spec: cmapi.CertificateSpec{
-			IsCA:        true,
-			CommonName:  provinceName + " e-Government SubCA",
-			Subject:     subject(provinceName, organID),
-			SecretName:  KeypairSecret(o.Name(RoleSubCA)),
-			IssuerRef:   IssuerRef(nationalCA),
-			Duration:    &metav1.Duration{Duration: subCADuration},
-			RenewBefore: &metav1.Duration{Duration: subCARenewBefore},
-			Usages:      []cmapi.KeyUsage{cmapi.UsageCertSign, cmapi.UsageCRLSign, cmapi.UsageDigitalSignature},
+			IsCA:           true,
+			CommonName:     provinceName + " e-Government SubCA",
+			Subject:        subject(provinceName, organID),
+			SecretName:     KeypairSecret(o.Name(RoleSubCA)),
+			SecretTemplate: keypairTemplate(o),
+			IssuerRef:      IssuerRef(nationalCA),
+			Duration:       &metav1.Duration{Duration: subCADuration},
+			RenewBefore:    &metav1.Duration{Duration: subCARenewBefore},
+			Usages:         []cmapi.KeyUsage{cmapi.UsageCertSign, cmapi.UsageCRLSign, cmapi.UsageDigitalSignature},
 			PrivateKey: &cmapi.CertificatePrivateKey{
 				Algorithm: cmapi.ECDSAKeyAlgorithm, Size: 384, RotationPolicy: cmapi.RotationPolicyAlways,
 			},
@@ -130,13 +139,13 @@ func SubCAIssuerRef(portalName string) cmmeta.IssuerReference {
 // ClientCertificate is a client certificate for mutual TLS to the national
 // platforms, issued by the provincial SubCA, identifying the agency.
 func ClientCertificate(o Owner, role, provinceName string, agency Agency, issuer cmmeta.IssuerReference) *cmapi.Certificate {
-	return agencyCertificate(leafCertificate(o.Meta(role, role), issuer, cmapi.UsageClientAuth, cmapi.UsageDigitalSignature),
+	return agencyCertificate(leafCertificate(o, role, issuer, cmapi.UsageClientAuth, cmapi.UsageDigitalSignature),
 		provinceName, agency)
 }
 
 // ServingCertificate is a TLS server certificate for the given host.
 func ServingCertificate(o Owner, role, host string, issuer cmmeta.IssuerReference) *cmapi.Certificate {
-	c := leafCertificate(o.Meta(role, role), issuer, cmapi.UsageServerAuth, cmapi.UsageDigitalSignature)
+	c := leafCertificate(o, role, issuer, cmapi.UsageServerAuth, cmapi.UsageDigitalSignature)
 	c.Spec.DNSNames = []string{host}
 	return c
 }

@@ -122,7 +122,7 @@ func SigningCertificate(o Owner, d *platformv1alpha1.DocExchangeNode, p *platfor
 	if sig.KeySize != nil {
 		size = int(*sig.KeySize)
 	}
-	c := agencyCertificate(leafCertificate(o.Meta(RoleEdxmlSigning, RoleEdxmlSigning), SubCAIssuerRef(p.Name),
+	c := agencyCertificate(leafCertificate(o, RoleEdxmlSigning, SubCAIssuerRef(p.Name),
 		cmapi.UsageDigitalSignature, cmapi.UsageContentCommitment), provinceUnit(p).FullName(), DocExchangeAgency(d, p))
 	c.Spec.Duration = &metav1.Duration{Duration: parseDurationOr(sig.Duration, signingDuration)}
 	c.Spec.RenewBefore = &metav1.Duration{Duration: parseDurationOr(sig.RenewBefore, signingRenewBefore)}

@@ -85,6 +85,13 @@ func (o Owner) OwnedSelector() map[string]string {
 	return map[string]string{LabelInstance: o.Object.GetName(), LabelManagedBy: ManagedBy}
 }
 
+// KeypairSelector labels, and selects, the Secrets holding the private keys
+// of this owner's Certificates, by the owner's UID: names repeat across
+// kinds, UIDs never do.
+func (o Owner) KeypairSelector() map[string]string {
+	return map[string]string{platformv1alpha1.KeypairOwnerLabel: string(o.Object.GetUID())}
+}
+
 // Checksum hashes named values in a stable order.
 func Checksum(values map[string]string) string {
 	keys := make([]string, 0, len(values))

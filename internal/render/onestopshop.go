@@ -66,15 +66,6 @@ func OneStopShopURL(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.Provinc
 	return "https://" + host + strings.TrimSuffix(path, "/")
 }
 
-// OneStopShopKeypairSecrets names the Secrets holding the system's private keys.
-func OneStopShopKeypairSecrets(s *platformv1alpha1.OneStopShop) []string {
-	names := []string{KeypairSecret(s.Name + "-" + RoleMotcuaClient)}
-	if s.Spec.Domain != "" {
-		names = append(names, KeypairSecret(s.Name+"-"+RoleMotcuaTLS))
-	}
-	return names
-}
-
 // OneStopShopSecretRefs names the user's Secrets the system uses.
 func OneStopShopSecretRefs(spec platformv1alpha1.OneStopShopSpec) []string {
 	names := []string{spec.Database.SecretRef.Name}
