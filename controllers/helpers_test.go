@@ -27,6 +27,7 @@ import (
 	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/fleet"
 	"github.com/egov-vn/egov-operator/internal/provinces"
 	"github.com/egov-vn/egov-operator/internal/render"
 	"github.com/egov-vn/egov-operator/internal/testenv"
@@ -118,7 +119,7 @@ func province(t *testing.T, code string, mutate ...func(*platformv1alpha1.Provin
 		Spec: platformv1alpha1.ProvincePortalSpec{
 			Province:                     platformv1alpha1.ProvinceRef{Code: platformv1alpha1.ProvinceCode(code)},
 			OrganID:                      "000.00.00.H26",
-			Domain:                       platformv1alpha1.DNSName("dichvucong." + unit.Slug + ".gov.vn"),
+			Domain:                       platformv1alpha1.DNSName(fleet.Domain(unit)),
 			NationalCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "national-credentials"},
 		},
 	}

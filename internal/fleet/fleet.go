@@ -63,8 +63,9 @@ func NationalCA() []client.Object {
 // Namespace is the namespace of a province's production stack.
 func Namespace(u provinces.Unit) string { return "egov-" + u.Slug }
 
-// Domain is a province's portal domain.
-func Domain(u provinces.Unit) string { return "dichvucong." + u.Slug + ".gov.vn" }
+// Domain is a province's portal host: its public-service portal under the
+// province's own domain.
+func Domain(u provinces.Unit) string { return "dichvucong." + u.Domains()[0] }
 
 // OrganID is a placeholder agency identifier for a province's people's committee.
 func OrganID(u provinces.Unit) platformv1alpha1.OrganID {
