@@ -47,7 +47,7 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 	s := &shopScope{shop: shop}
 	orig := shop.DeepCopy()
-	err := runPhases(ctx, s, r.resolveInputs, r.checkSingleton, r.resolveSecrets, r.reconcileChildren, r.observeChildren)
+	err := runPhases(ctx, s, r.resolveInputs, r.checkSingleton, r.checkHost, r.resolveSecrets, r.reconcileChildren, r.observeChildren)
 	if s.portal.portal != nil {
 		shop.Status.Province = string(s.portal.portal.Spec.Province.Code)
 		shop.Status.Release = s.portal.release
@@ -80,6 +80,19 @@ func (r *OneStopShopReconciler) checkSingleton(ctx context.Context, s *shopScope
 		}
 	}
 	return nil
+}
+
+// checkHost refuses to serve the system at a host outside its province's
+// domains, whether its own spec.domain or its portal's, and whoever would
+// sign its certificate.
+func (r *OneStopShopReconciler) checkHost(_ context.Context, s *shopScope) error {
+	portal := s.portal.portal
+	source := "spec.domain"
+	if s.shop.Spec.Domain == "" {
+		source = "the domain of ProvincePortal " + portal.Name
+	}
+	host, _ := render.OneStopShopHost(s.shop, portal)
+	return checkHost(source, host, portal.Spec.Province.Code)
 }
 
 // resolveSecrets checks the database, postal and synchronisation inputs and
@@ -119,12 +132,6 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 		versions[pd.CredentialsSecretRef.Name] = version
 	}
 
-	host, _ := render.OneStopShopHost(shop, s.portal.portal)
-	if shop.Spec.Domain != "" && render.PublicIssuerRef(s.portal.portal) == nil && !withinDomain(host, string(s.portal.portal.Spec.Domain)) {
-		return conditions.Stalled(platformv1alpha1.ReasonDomainOutsideSubCA,
-			"spec.domain %s is outside %s, the only domain the provincial SubCA may issue for: use a subdomain of it, or a public issuer on the ProvincePortal",
-			host, s.portal.portal.Spec.Domain)
-	}
 	if err := mergeRevisions(ctx, r.Client, render.OneStopShopOwner(shop, s.portal.portal), versions); err != nil {
 		return err
 	}

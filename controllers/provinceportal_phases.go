@@ -63,6 +63,13 @@ func (r *ProvincePortalReconciler) checkTenancy(ctx context.Context, s *portalSc
 	return nil
 }
 
+// checkDomain serves the portal, and issues its SubCA and certificates, only
+// at a host of its province's domains.
+func (r *ProvincePortalReconciler) checkDomain(_ context.Context, s *portalScope) error {
+	p := s.portal
+	return checkHost("spec.domain", string(p.Spec.Domain), p.Spec.Province.Code)
+}
+
 // olderThan orders claims: creation time, then namespace/name.
 func olderThan(a, b client.Object) bool {
 	at, bt := a.GetCreationTimestamp(), b.GetCreationTimestamp()
@@ -114,7 +121,7 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	checked := trust.Check(n.Spec.Trust.TrustedRoots, r.Clock.Now())
 	s.requeueAt = checked.NextExpiry
 	s.inputs = render.PortalInputs{
-		Portal: p, National: n, Release: release, Component: component,
+		Portal: p, National: n, Domains: provinceDomains(p.Spec.Province.Code), Release: release, Component: component,
 		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: solvesHTTP01,
 	}
 	return nil

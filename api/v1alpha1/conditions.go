@@ -75,8 +75,9 @@ const (
 	ReasonDisabled = "Disabled"
 	// ReasonPostalNotConfigured means the NationalPlatform names no postal service.
 	ReasonPostalNotConfigured = "PostalNotConfigured"
-	// ReasonDomainOutsideSubCA means a host the SubCA may not issue for, with no public issuer.
-	ReasonDomainOutsideSubCA = "DomainOutsideSubCA"
+	// ReasonDomainNotAssigned means a host is neither one of the province's
+	// domains nor under one: the operator serves it and requests no certificate for it.
+	ReasonDomainNotAssigned = "DomainNotAssigned"
 	// ReasonWaitingForStorage means some claims are not Bound yet.
 	ReasonWaitingForStorage = "WaitingForStorage"
 	// ReasonExpansionNotSupported means the StorageClass does not allow claims to grow.

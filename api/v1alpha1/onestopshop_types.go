@@ -20,8 +20,11 @@ type OneStopShopSpec struct {
 	// trust bundle and national wiring the system uses.
 	// +required
 	PortalRef LocalObjectReference `json:"portalRef"`
-	// domain gives the system a host of its own; without it the system is
-	// served at /motcua under the portal's domain.
+	// domain gives the system a host of its own, with its own certificate;
+	// without it the system is served at /motcua under the portal's domain.
+	// Either host must be one of the province's own domains or under one,
+	// whoever signs the certificate; otherwise the system is Stalled
+	// (DomainNotAssigned) and not served.
 	// +optional
 	Domain DNSName `json:"domain,omitempty"`
 	// database is the relational database holding the dossiers.

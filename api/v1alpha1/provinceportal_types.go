@@ -29,8 +29,11 @@ type ProvincePortalSpec struct {
 	// so OpenSSL does not read it as a host name.
 	// +required
 	OrganID OrganID `json:"organId"`
-	// domain is the portal's host name, e.g. dichvucong.hanoi.gov.vn. The
-	// provincial SubCA may only issue for this domain and its subdomains.
+	// domain is the portal's host name, e.g. dichvucong.hanoi.gov.vn. It must
+	// be one of the province's own domains (hanoi.gov.vn for 01) or under
+	// one; otherwise the portal is Stalled (DomainNotAssigned) and nothing is
+	// issued or served. The provincial SubCA may only issue for the
+	// province's domains and their subdomains.
 	// +required
 	Domain DNSName `json:"domain"`
 	// securityLevel is the information-system security level (1–5, Nghị định

@@ -80,8 +80,8 @@ func agencyCertificate(c *cmapi.Certificate, provinceName string, agency Agency)
 }
 
 // SubCACertificate is the provincial SubCA, signed by the national CA and
-// name-constrained to the province's domain and its subdomains.
-func SubCACertificate(o Owner, provinceName, domain string, organID platformv1alpha1.OrganID, nationalCA platformv1alpha1.IssuerReference) *cmapi.Certificate {
+// name-constrained to the province's domains and their subdomains.
+func SubCACertificate(o Owner, provinceName string, domains []string, organID platformv1alpha1.OrganID, nationalCA platformv1alpha1.IssuerReference) *cmapi.Certificate {
 	return &cmapi.Certificate{
 		TypeMeta:   certificateType,
 		ObjectMeta: o.Meta(RoleSubCA, RoleSubCA),
@@ -99,7 +99,7 @@ func SubCACertificate(o Owner, provinceName, domain string, organID platformv1al
 			},
 			NameConstraints: &cmapi.NameConstraints{
 				Critical:  true,
-				Permitted: &cmapi.NameConstraintItem{DNSDomains: []string{domain}},
+				Permitted: &cmapi.NameConstraintItem{DNSDomains: domains},
 			},
 		},
 	}

@@ -62,7 +62,7 @@ func testPortalInputs(level int32) PortalInputs {
 		},
 	}
 	return PortalInputs{
-		Portal: portal, National: testNational(), Release: "egov-2026.11",
+		Portal: portal, National: testNational(), Domains: []string{"hatinh.gov.vn"}, Release: "egov-2026.11",
 		Component: platformv1alpha1.Component{Name: "portal", Version: "4.2.0",
 			Image: "registry.egov.vn/platform/portal@sha256:0d5c3e5bd2ea7d3fbd1d1a2a4c8c4bfb0d8a1e8e3c7a1b5b9f3f9e6a1c2d3e4f"},
 		TrustedRoots:   []platformv1alpha1.TrustedRoot{{Name: "specialised-ca", PEM: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"}},

@@ -57,7 +57,7 @@ func TestCertificateChains(t *testing.T) {
 			ns, domain := fleet.Namespace(u), fleet.Domain(u)
 			subCASecret := render.KeypairSecret(render.SubCACertificateName(u.Slug))
 			subCA := certificateIn(t, ns, subCASecret)
-			if !subCA.IsCA || !subCA.PermittedDNSDomainsCritical || !slices.Equal(subCA.PermittedDNSDomains, []string{domain}) {
+			if !subCA.IsCA || !subCA.PermittedDNSDomainsCritical || !slices.Equal(subCA.PermittedDNSDomains, u.Domains()) {
 				t.Errorf("SubCA: isCA %v, permitted %v (critical %v)", subCA.IsCA, subCA.PermittedDNSDomains, subCA.PermittedDNSDomainsCritical)
 			}
 			if err := subCA.CheckSignatureFrom(root); err != nil {

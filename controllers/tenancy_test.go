@@ -1,0 +1,116 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+// The tests of this file play a hostile province administrator, who may
+// write the namespaced kinds and ordinary objects of their own namespace:
+// nothing they write may reach beyond their province.
+
+// absent fails the test when obj exists.
+func absent(t *testing.T, obj client.Object) {
+	t.Helper()
+	if err := exists(obj); !apierrors.IsNotFound(err) {
+		t.Errorf("%T %s must not exist: %v", obj, obj.GetName(), err)
+	}
+}
+
+// waitStalledObject waits for obj to be Stalled with reason for its current generation.
+func waitStalledObject(t *testing.T, obj object, reason string) *platformv1alpha1.CommonStatus {
+	t.Helper()
+	eventually(t, fmt.Sprintf("%T %s Stalled with %s", obj, obj.GetName(), reason), func() error {
+		if err := exists(obj); err != nil {
+			return err
+		}
+		status := obj.StatusCommon()
+		if c := condOf(obj, platformv1alpha1.ConditionStalled); c == nil || c.Reason != reason || status.ObservedGeneration != obj.GetGeneration() {
+			return fmt.Errorf("conditions %+v, observedGeneration %d of %d", status.Conditions, status.ObservedGeneration, obj.GetGeneration())
+		}
+		return nil
+	})
+	return obj.StatusCommon()
+}
+
+// A portal of Cao Bằng cannot be served at, or get a SubCA for, a domain that
+// is not Cao Bằng's: all of gov.vn, another province's host, or a name that
+// merely ends like Cao Bằng's domain.
+func TestPortalOutsideItsProvincesDomainsGetsNoSubCAAndNoIngress(t *testing.T) {
+	ensureNational(t)
+	p := province(t, "04", func(p *platformv1alpha1.ProvincePortal) { p.Spec.Domain = "gov.vn" })
+	for i, domain := range []platformv1alpha1.DNSName{"gov.vn", "dichvucong.hanoi.gov.vn", "dichvucong.notcaobang.gov.vn"} {
+		if i > 0 {
+			change(t, p, func() { p.Spec.Domain = domain })
+		}
+		stalled := waitStalled(t, p, platformv1alpha1.ReasonDomainNotAssigned)
+		if !strings.Contains(stalled.Message, string(domain)) || !strings.Contains(stalled.Message, "caobang.gov.vn") {
+			t.Errorf("the message must name %s and the province's domain: %s", domain, stalled.Message)
+		}
+		absent(t, portalChild(p, &cmapi.Certificate{}, render.RoleSubCA))
+		absent(t, portalChild(p, &cmapi.Certificate{}, render.RolePortal))
+		absent(t, portalChild(p, &networkingv1.Ingress{}, render.RolePortal))
+	}
+	change(t, p, func() { p.Spec.Domain = "dichvucong.caobang.gov.vn" })
+	waitReady(t, p)
+}
+
+// A one-stop-shop is served, and its certificate requested, only at a host of
+// its province, whoever signs the certificate: a public issuer on the portal
+// does not open other provinces' hosts, nor does a portal moved to a foreign
+// domain after its SubCA was issued.
+func TestOneStopShopOutsideItsProvincesDomainsIsNotServed(t *testing.T) {
+	ensureNational(t)
+	create(t, &cmapi.ClusterIssuer{
+		ObjectMeta: metav1.ObjectMeta{Name: "public-tls"},
+		Spec:       cmapi.IssuerSpec{IssuerConfig: cmapi.IssuerConfig{SelfSigned: &cmapi.SelfSignedIssuer{}}},
+	})
+	p := waitReady(t, province(t, "08", func(p *platformv1alpha1.ProvincePortal) {
+		p.Spec.Ingress = &platformv1alpha1.PortalIngress{IssuerRef: &platformv1alpha1.IssuerReference{Name: "public-tls", Kind: "ClusterIssuer", Group: "cert-manager.io"}}
+	}))
+	s := oneStopShop(t, p, true, func(s *platformv1alpha1.OneStopShop) { s.Spec.Domain = "motcua.hanoi.gov.vn" })
+	owner := render.OneStopShopOwner(s, p)
+	ingress := &networkingv1.Ingress{}
+	ingress.Namespace, ingress.Name = p.Namespace, owner.Name(render.RoleMotcuaWeb)
+	tlsCertificate := &cmapi.Certificate{}
+	tlsCertificate.Namespace, tlsCertificate.Name = p.Namespace, owner.Name(render.RoleMotcuaTLS)
+
+	status := waitStalledObject(t, s, platformv1alpha1.ReasonDomainNotAssigned)
+	if msg := condOf(s, platformv1alpha1.ConditionStalled).Message; !strings.Contains(msg, "motcua.hanoi.gov.vn") {
+		t.Errorf("the message must name the host: %s (%+v)", msg, status.Conditions)
+	}
+	absent(t, ingress)
+	absent(t, tlsCertificate)
+
+	// A host of the province outside the portal's own domain is the province's.
+	change(t, s, func() { s.Spec.Domain = "motcua.tuyenquang.gov.vn" })
+	waitObjectReady(t, s)
+	if err := exists(ingress); err != nil || ingress.Spec.Rules[0].Host != "motcua.tuyenquang.gov.vn" {
+		t.Fatalf("ingress %v: %+v", err, ingress.Spec.Rules)
+	}
+
+	// Served under the portal's domain, the system follows the portal's
+	// domain only while it is the province's.
+	change(t, s, func() { s.Spec.Domain = "" })
+	waitObjectReady(t, s)
+	change(t, p, func() { p.Spec.Domain = "dichvucong.hanoi.gov.vn" })
+	waitStalledObject(t, s, platformv1alpha1.ReasonDomainNotAssigned)
+	if err := k8s.Get(context.Background(), types.NamespacedName{Namespace: p.Namespace, Name: ingress.Name}, ingress); err != nil {
+		t.Fatal(err)
+	}
+	if host := ingress.Spec.Rules[0].Host; host != "dichvucong.tuyenquang.gov.vn" {
+		t.Errorf("the one-stop-shop's Ingress moved to %s", host)
+	}
+}
