@@ -73,6 +73,35 @@ func checkIssuer(ctx context.Context, c client.Reader, namespace string, ref pla
 	return nil, nil, err
 }
 
+// resolvePublicIssuer returns the spec of the public issuer a portal names
+// for TLS, nil when it names none. The national CA is no public issuer, nor
+// is another CA issuer backed by its key: through them a certificate would be
+// signed by the national root itself, beyond the SubCA's name constraints.
+func resolvePublicIssuer(ctx context.Context, c client.Reader, p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform) (*cmapi.IssuerSpec, error) {
+	ref := render.PublicIssuerRef(p)
+	if ref == nil {
+		return nil, nil
+	}
+	clusterIssuer, issuer, err := checkIssuer(ctx, c, p.Namespace, *ref, platformv1alpha1.ReasonIssuerNotFound)
+	if err != nil {
+		return nil, err
+	}
+	if issuer != nil {
+		return &issuer.Spec, nil
+	}
+	nationalCA := &cmapi.ClusterIssuer{}
+	if err := c.Get(ctx, types.NamespacedName{Name: n.Spec.Trust.CAIssuerRef.Name}, nationalCA); client.IgnoreNotFound(err) != nil {
+		return nil, err
+	}
+	sameKey := clusterIssuer.Spec.CA != nil && nationalCA.Spec.CA != nil && clusterIssuer.Spec.CA.SecretName == nationalCA.Spec.CA.SecretName
+	if clusterIssuer.Name == n.Spec.Trust.CAIssuerRef.Name || sameKey {
+		return nil, conditions.Stalled(platformv1alpha1.ReasonIssuerNotAllowed,
+			"ProvincePortal %s spec.ingress.issuerRef names ClusterIssuer %q, which signs with the national CA: TLS certificates come from the provincial SubCA or a public issuer; remove issuerRef or name a public issuer",
+			p.Name, clusterIssuer.Name)
+	}
+	return &clusterIssuer.Spec, nil
+}
+
 // secretKeys reads a user's Secret straight from the API server (Secret data
 // is never cached) and checks it holds the keys; it returns its resourceVersion.
 func secretKeys(ctx context.Context, c client.Reader, namespace, name string, keys ...string) (string, error) {

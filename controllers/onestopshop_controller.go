@@ -47,7 +47,7 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 	s := &shopScope{shop: shop}
 	orig := shop.DeepCopy()
-	err := runPhases(ctx, s, r.resolveInputs, r.checkSingleton, r.checkHost, r.resolveSecrets, r.reconcileChildren, r.observeChildren)
+	err := runPhases(ctx, s, r.resolveInputs, r.checkSingleton, r.checkTLS, r.resolveSecrets, r.reconcileChildren, r.observeChildren)
 	if s.portal.portal != nil {
 		shop.Status.Province = string(s.portal.portal.Spec.Province.Code)
 		shop.Status.Release = s.portal.release
@@ -82,17 +82,21 @@ func (r *OneStopShopReconciler) checkSingleton(ctx context.Context, s *shopScope
 	return nil
 }
 
-// checkHost refuses to serve the system at a host outside its province's
+// checkTLS refuses to serve the system at a host outside its province's
 // domains, whether its own spec.domain or its portal's, and whoever would
-// sign its certificate.
-func (r *OneStopShopReconciler) checkHost(_ context.Context, s *shopScope) error {
+// sign its certificate; and refuses a certificate of its own from the
+// national CA, named as the portal's public issuer.
+func (r *OneStopShopReconciler) checkTLS(ctx context.Context, s *shopScope) error {
 	portal := s.portal.portal
-	source := "spec.domain"
-	if s.shop.Spec.Domain == "" {
-		source = "the domain of ProvincePortal " + portal.Name
-	}
 	host, _ := render.OneStopShopHost(s.shop, portal)
-	return checkHost(source, host, portal.Spec.Province.Code)
+	if s.shop.Spec.Domain == "" {
+		return checkHost("the domain of ProvincePortal "+portal.Name, host, portal.Spec.Province.Code)
+	}
+	if err := checkHost("spec.domain", host, portal.Spec.Province.Code); err != nil {
+		return err
+	}
+	_, err := resolvePublicIssuer(ctx, r.Client, portal, s.portal.national)
+	return err
 }
 
 // resolveSecrets checks the database, postal and synchronisation inputs and

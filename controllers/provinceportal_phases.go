@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -105,17 +104,14 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	if err := mergeRevisions(ctx, r.Client, render.PortalOwner(p), versions); err != nil {
 		return err
 	}
+	publicIssuer, err := resolvePublicIssuer(ctx, r.Client, p, n)
+	if err != nil {
+		return err
+	}
 	solvesHTTP01 := false
-	if ref := render.PublicIssuerRef(p); ref != nil {
-		clusterIssuer, issuer, err := checkIssuer(ctx, r.Client, p.Namespace, *ref, platformv1alpha1.ReasonIssuerNotFound)
-		if err != nil {
-			return err
-		}
-		spec := issuerSpec(clusterIssuer, issuer)
-		if spec.ACME != nil {
-			for _, solver := range spec.ACME.Solvers {
-				solvesHTTP01 = solvesHTTP01 || solver.HTTP01 != nil
-			}
+	if publicIssuer != nil && publicIssuer.ACME != nil {
+		for _, solver := range publicIssuer.ACME.Solvers {
+			solvesHTTP01 = solvesHTTP01 || solver.HTTP01 != nil
 		}
 	}
 	checked := trust.Check(n.Spec.Trust.TrustedRoots, r.Clock.Now())
@@ -125,13 +121,6 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: solvesHTTP01,
 	}
 	return nil
-}
-
-func issuerSpec(ci *cmapi.ClusterIssuer, iss *cmapi.Issuer) cmapi.IssuerSpec {
-	if ci != nil {
-		return ci.Spec
-	}
-	return iss.Spec
 }
 
 // reconcileChildren applies the rendered stack and deletes what it no longer holds.

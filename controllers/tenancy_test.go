@@ -114,3 +114,42 @@ func TestOneStopShopOutsideItsProvincesDomainsIsNotServed(t *testing.T) {
 		t.Errorf("the one-stop-shop's Ingress moved to %s", host)
 	}
 }
+
+// The national CA signs SubCAs only: named as a portal's public issuer,
+// directly or through another ClusterIssuer backed by its key, it would sign
+// the province's TLS certificates without the SubCA's name constraints.
+func TestNationalCAIsNoPublicIssuer(t *testing.T) {
+	ensureNational(t)
+	create(t, &cmapi.ClusterIssuer{
+		ObjectMeta: metav1.ObjectMeta{Name: "national-ca-again"},
+		Spec:       cmapi.IssuerSpec{IssuerConfig: cmapi.IssuerConfig{CA: &cmapi.CAIssuer{SecretName: "national-ca"}}},
+	})
+	p := waitReady(t, province(t, "11"))
+	s := oneStopShop(t, p, true, func(s *platformv1alpha1.OneStopShop) { s.Spec.Domain = "motcua.dienbien.gov.vn" })
+	waitObjectReady(t, s)
+	owner := render.OneStopShopOwner(s, p)
+	for _, issuer := range []string{"national-ca", "national-ca-again"} {
+		change(t, p, func() {
+			p.Spec.Ingress = &platformv1alpha1.PortalIngress{IssuerRef: &platformv1alpha1.IssuerReference{Name: issuer, Kind: "ClusterIssuer", Group: "cert-manager.io"}}
+		})
+		stalled := waitStalled(t, p, platformv1alpha1.ReasonIssuerNotAllowed)
+		if !strings.Contains(stalled.Message, issuer) {
+			t.Errorf("the message must name %s: %s", issuer, stalled.Message)
+		}
+		waitStalledObject(t, s, platformv1alpha1.ReasonIssuerNotAllowed)
+		for _, cert := range []*cmapi.Certificate{
+			portalChild(p, &cmapi.Certificate{}, render.RolePortal).(*cmapi.Certificate),
+			{ObjectMeta: metav1.ObjectMeta{Namespace: p.Namespace, Name: owner.Name(render.RoleMotcuaTLS)}},
+		} {
+			if err := exists(cert); err != nil {
+				t.Fatal(err)
+			}
+			if cert.Spec.IssuerRef.Name != render.SubCAIssuerName(p.Name) {
+				t.Errorf("Certificate %s is issued by %s", cert.Name, cert.Spec.IssuerRef.Name)
+			}
+		}
+	}
+	change(t, p, func() { p.Spec.Ingress = nil })
+	waitReady(t, p)
+	waitObjectReady(t, s)
+}

@@ -45,6 +45,9 @@ const (
 	ReasonCAIssuerNotReady = "CAIssuerNotReady"
 	// ReasonIssuerNotFound means a referenced issuer does not exist.
 	ReasonIssuerNotFound = "IssuerNotFound"
+	// ReasonIssuerNotAllowed means a ProvincePortal names the national CA (or
+	// an issuer signing with its key) as its public issuer.
+	ReasonIssuerNotAllowed = "IssuerNotAllowed"
 	// ReasonNoRelease means neither a pin nor the national default names a release.
 	ReasonNoRelease = "NoRelease"
 	// ReasonReleaseNotFound means the effective PlatformRelease does not exist.

@@ -86,7 +86,10 @@ type PortalIngress struct {
 	// +kubebuilder:validation:MaxLength=253
 	ClassName string `json:"className,omitempty"`
 	// issuerRef names a public issuer (e.g. an ACME ClusterIssuer) for the
-	// portal's TLS certificate; the provincial SubCA issues it when unset.
+	// portal's TLS certificate, and the one-stop-shop's on a host of its own;
+	// the provincial SubCA issues them when unset. The national CA (and any
+	// CA ClusterIssuer backed by its key) is refused: the portal is Stalled
+	// with IssuerNotAllowed.
 	// +optional
 	IssuerRef *IssuerReference `json:"issuerRef,omitempty"`
 }
