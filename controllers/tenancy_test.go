@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -152,4 +154,36 @@ func TestNationalCAIsNoPublicIssuer(t *testing.T) {
 	change(t, p, func() { p.Spec.Ingress = nil })
 	waitReady(t, p)
 	waitObjectReady(t, s)
+}
+
+// A portal claiming another province's code from a namespace central ops
+// assigned elsewhere is stalled itself, and locks the real province out of
+// nothing; its claim counts from the moment central ops assign the namespace.
+func TestClaimFromANamespaceNotAssignedToItBlocksNobody(t *testing.T) {
+	ensureNational(t)
+	// Lào Cai's namespace (15), claiming Lai Châu (12).
+	squatter := province(t, "15", func(p *platformv1alpha1.ProvincePortal) {
+		p.Name, p.Spec.Province.Code, p.Spec.Domain = "laichau", "12", "dichvucong.laichau.gov.vn"
+	})
+	waitStalled(t, squatter, platformv1alpha1.ReasonNamespaceNotAssigned)
+	// Claims are ordered by creationTimestamp, which has a resolution of a second.
+	time.Sleep(1100 * time.Millisecond)
+	served := waitReady(t, province(t, "12"))
+
+	// Central ops assign the squatter's namespace to 12 after all: the older
+	// claim counts now, and the newer one stalls until the assignment goes.
+	setProvinceLabel(t, squatter.Namespace, "12")
+	stalled := waitStalled(t, served, platformv1alpha1.ReasonProvinceClaimed)
+	if !strings.Contains(stalled.Message, squatter.Namespace+"/"+squatter.Name) {
+		t.Errorf("the message must name the older claim: %s", stalled.Message)
+	}
+	setProvinceLabel(t, squatter.Namespace, "15")
+	waitReady(t, served)
+}
+
+func setProvinceLabel(t *testing.T, namespace, code string) {
+	t.Helper()
+	ns := &corev1.Namespace{}
+	ns.Name = namespace
+	change(t, ns, func() { ns.Labels[platformv1alpha1.ProvinceLabel] = code })
 }
