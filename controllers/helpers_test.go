@@ -234,7 +234,9 @@ func playControllers(namespace string) error {
 
 // bindClaim creates the first claim of a StatefulSet's template, as the
 // StatefulSet controller would, and binds it to a new volume whose reclaim
-// policy is Delete, as a dynamic provisioner's would be.
+// policy is Delete, as a dynamic provisioner's would be: the volume's
+// claimRef names the claim with its UID before the claim turns Bound, as
+// the volume binder does.
 func bindClaim(ctx context.Context, sts *appsv1.StatefulSet, tmpl corev1.PersistentVolumeClaim) error {
 	name := fmt.Sprintf("%s-%s-0", tmpl.Name, sts.Name)
 	claim := &corev1.PersistentVolumeClaim{}
@@ -264,6 +266,11 @@ func bindClaim(ctx context.Context, sts *appsv1.StatefulSet, tmpl corev1.Persist
 	}
 	claim.Spec.VolumeName = pv.Name
 	if err := k8s.Create(ctx, claim); err != nil {
+		return err
+	}
+	bound := pv.DeepCopy()
+	bound.Spec.ClaimRef.UID = claim.UID
+	if err := k8s.Patch(ctx, bound, client.MergeFrom(pv)); err != nil {
 		return err
 	}
 	claim.Status = corev1.PersistentVolumeClaimStatus{Phase: corev1.ClaimBound, Capacity: corev1.ResourceList{corev1.ResourceStorage: size},

@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -186,4 +187,89 @@ func setProvinceLabel(t *testing.T, namespace, code string) {
 	ns := &corev1.Namespace{}
 	ns.Name = namespace
 	change(t, ns, func() { ns.Labels[platformv1alpha1.ProvinceLabel] = code })
+}
+
+// A claim with a DocExchangeNode's labels that names someone else's volume,
+// bound or not, never gets that volume touched: neither while the node runs
+// nor when it is deleted.
+func TestDocExchangeNodeRetainsOnlyItsClaimsOwnVolumes(t *testing.T) {
+	ensureNational(t)
+	ctx := context.Background()
+	p := waitReady(t, province(t, "44"))
+	d := docExchangeNode(t, p)
+	waitObjectReady(t, d)
+
+	// Another province's volume, bound to that province's claim.
+	victim := &corev1.PersistentVolume{
+		ObjectMeta: metav1.ObjectMeta{Name: "pv-victim-" + p.Namespace},
+		Spec: corev1.PersistentVolumeSpec{
+			Capacity:                      corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("20Gi")},
+			AccessModes:                   []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			PersistentVolumeReclaimPolicy: corev1.PersistentVolumeReclaimDelete,
+			PersistentVolumeSource:        corev1.PersistentVolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/tmp/victim"}},
+			ClaimRef:                      &corev1.ObjectReference{Namespace: "egov-hanoi", Name: "documents-hanoi-edxml-node-0", UID: "0b1d0b8e-0000-4000-8000-000000000001"},
+		},
+	}
+	create(t, victim)
+	t.Cleanup(func() { _ = k8s.Delete(context.Background(), victim) })
+	labels := render.DocExchangeOwner(d, p).Labels(render.RoleEdxmlNode)
+	for _, name := range []string{"stolen-pending", "stolen-bound"} {
+		claim := &corev1.PersistentVolumeClaim{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: p.Namespace, Labels: labels},
+			Spec: corev1.PersistentVolumeClaimSpec{
+				AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+				VolumeName:  victim.Name,
+				Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("20Gi")}},
+			},
+		}
+		create(t, claim)
+		if name == "stolen-bound" {
+			claim.Status = corev1.PersistentVolumeClaimStatus{Phase: corev1.ClaimBound, Capacity: claim.Spec.Resources.Requests}
+			if err := k8s.Status().Update(ctx, claim); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The node has seen stolen-bound Bound once only stolen-pending is left unbound.
+	eventually(t, "the node saw both claims, one of them Bound", func() error {
+		if err := exists(d); err != nil {
+			return err
+		}
+		bound := condOf(d, platformv1alpha1.ConditionStorageBound)
+		if bound == nil || !strings.HasSuffix(bound.Message, "[stolen-pending]") {
+			return fmt.Errorf("claims %v, StorageBound %+v", d.Status.Claims, bound)
+		}
+		return nil
+	})
+	victimPolicy := func() corev1.PersistentVolumeReclaimPolicy {
+		t.Helper()
+		if err := exists(victim); err != nil {
+			t.Fatal(err)
+		}
+		return victim.Spec.PersistentVolumeReclaimPolicy
+	}
+	if got := victimPolicy(); got != corev1.PersistentVolumeReclaimDelete {
+		t.Fatalf("the running node changed another claim's volume to %s", got)
+	}
+
+	if err := k8s.Delete(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "node deleted", func() error {
+		if err := exists(&platformv1alpha1.DocExchangeNode{ObjectMeta: d.ObjectMeta}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("still there: %v", err)
+		}
+		return nil
+	})
+	if got := victimPolicy(); got != corev1.PersistentVolumeReclaimDelete {
+		t.Errorf("deleting the node changed another claim's volume to %s", got)
+	}
+	own := &corev1.PersistentVolumeClaim{}
+	if err := k8s.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: "documents-" + render.DocExchangeStatefulSet(d) + "-0"}, own); err != nil {
+		t.Fatal(err)
+	}
+	ownVolume := &corev1.PersistentVolume{ObjectMeta: metav1.ObjectMeta{Name: own.Spec.VolumeName}}
+	if err := exists(ownVolume); err != nil || ownVolume.Spec.PersistentVolumeReclaimPolicy != corev1.PersistentVolumeReclaimRetain {
+		t.Errorf("the node's own volume %s: %s (%v)", ownVolume.Name, ownVolume.Spec.PersistentVolumeReclaimPolicy, err)
+	}
 }
