@@ -56,26 +56,55 @@ type OneStopShopSpec struct {
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 }
 
+// DefaultDatabasePort is the database port when spec.database.port is unset: PostgreSQL's.
+const DefaultDatabasePort = 5432
+
 // Database locates the system's relational database.
 type Database struct {
 	// secretRef names the Secret key holding the database connection string;
 	// it is passed by reference, never copied.
 	// +required
 	SecretRef SecretKeyReference `json:"secretRef"`
+	// port the database listens on (TCP); the network policies let the
+	// system reach the database on this port only.
+	// +optional
+	// +kubebuilder:default=5432
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
+	Port int32 `json:"port,omitempty"`
 	// network says where the database is, so network policies let the system reach it.
 	// +optional
 	Network *DatabaseNetwork `json:"network,omitempty"`
 }
 
+// EffectivePort is spec.database.port; the API server defaults it, and the
+// same default applies to objects built elsewhere.
+func (d Database) EffectivePort() int32 {
+	if d.Port == 0 {
+		return DefaultDatabasePort
+	}
+	return d.Port
+}
+
 // DatabaseNetwork locates a database for network policies.
 type DatabaseNetwork struct {
-	// cidrs of the database servers.
+	// cidrs of the database servers, each no wider than /16 (IPv4) or /48
+	// (IPv6). A database sits in a subnet of its own: a /16 (65,536
+	// addresses) is already a whole site's private range and a /48 an IPv6
+	// site allocation, so a wider network would open the system's egress to
+	// far more than its database: a block of the specialised network, or
+	// with /0 the internet.
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:XValidation:rule="!isCIDR(self) || cidr(self).prefixLength() >= (cidr(self).ip().family() == 4 ? 16 : 48)",message="must be no wider than /16 (IPv4) or /48 (IPv6): a database network, not a whole network"
 	CIDRs []CIDR `json:"cidrs,omitempty"`
-	// namespaceSelector selects the namespaces of in-cluster database pods.
+	// namespaceSelector selects the namespaces of in-cluster database pods by
+	// label: matchLabels, or a matchExpressions entry with operator In. An
+	// empty selector, or one of NotIn, Exists and DoesNotExist only, would
+	// select (nearly) every namespace of the cluster.
 	// +optional
+	// +kubebuilder:validation:XValidation:rule="(has(self.matchLabels) && size(self.matchLabels) > 0) || (has(self.matchExpressions) && self.matchExpressions.exists(e, e.operator == 'In'))",message="namespaceSelector must name the database's namespaces by label (matchLabels, or a matchExpressions entry with operator In); an empty selector matches every namespace"
 	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
 }
 

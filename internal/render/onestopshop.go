@@ -124,7 +124,8 @@ func boolString(b bool) string {
 	return "false"
 }
 
-// databaseEgress lets pods reach the database wherever spec.database.network says it is.
+// databaseEgress lets pods reach the database's port wherever
+// spec.database.network says it is.
 func databaseEgress(db platformv1alpha1.Database) []networkingv1.NetworkPolicyEgressRule {
 	if db.Network == nil {
 		return nil
@@ -136,7 +137,7 @@ func databaseEgress(db platformv1alpha1.Database) []networkingv1.NetworkPolicyEg
 	if len(peers) == 0 {
 		return nil
 	}
-	return []networkingv1.NetworkPolicyEgressRule{{To: peers}}
+	return []networkingv1.NetworkPolicyEgressRule{{To: peers, Ports: []networkingv1.NetworkPolicyPort{port(corev1.ProtocolTCP, db.EffectivePort())}}}
 }
 
 // OneStopShopStack returns every object of a OneStopShop, in apply order.

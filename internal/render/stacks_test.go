@@ -8,6 +8,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
@@ -167,5 +168,31 @@ func TestSigningCertificateDefaults(t *testing.T) {
 	}
 	if c.Spec.Usages[0] != "digital signature" || c.Spec.Usages[1] != "content commitment" || c.Spec.CommonName != "Văn phòng UBND Hà Tĩnh" {
 		t.Errorf("usages %v, CN %s", c.Spec.Usages, c.Spec.CommonName)
+	}
+}
+
+// The web and worker pods reach their database on its port only, at its
+// CIDRs and in the namespaces the selector names.
+func TestDatabaseEgressOpensOnlyTheDatabasePort(t *testing.T) {
+	in := testShopInputs(false)
+	in.Shop.Spec.Database.Port = 6432
+	in.Shop.Spec.Database.Network.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "databases"}}
+	policies := 0
+	for _, o := range OneStopShopStack(in) {
+		np, ok := o.(*networkingv1.NetworkPolicy)
+		if !ok || len(np.Spec.Egress) == 0 {
+			continue
+		}
+		policies++
+		rule := np.Spec.Egress[len(np.Spec.Egress)-1]
+		if len(rule.Ports) != 1 || rule.Ports[0].Port.IntValue() != 6432 || *rule.Ports[0].Protocol != corev1.ProtocolTCP {
+			t.Errorf("%s: database egress ports %+v, want TCP 6432 only", np.Name, rule.Ports)
+		}
+		if len(rule.To) != 2 || rule.To[0].IPBlock.CIDR != "10.20.0.0/24" || rule.To[1].NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"] != "databases" {
+			t.Errorf("%s: database egress peers %+v", np.Name, rule.To)
+		}
+	}
+	if policies != 2 {
+		t.Errorf("want the web and worker policies to reach the database, found %d", policies)
 	}
 }
