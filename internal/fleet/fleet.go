@@ -133,7 +133,7 @@ func Province(u provinces.Unit) []client.Object {
 				Storage:                  platformv1alpha1.DocumentStorage{Size: resource.MustParse("1Gi")},
 				Signing:                  platformv1alpha1.Signing{KeyAlgorithm: "RSA", KeySize: ptr.To[int32](3072)},
 				AxisCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "axis-credentials"},
-				ClientSelector:           &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "qlvb"}},
+				ClientSelector:           &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "qlvb"}},
 			},
 		},
 	}

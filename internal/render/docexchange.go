@@ -201,7 +201,7 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 	}
 	var clients []networkingv1.NetworkPolicyPeer
 	if d.Spec.ClientSelector != nil {
-		clients = []networkingv1.NetworkPolicyPeer{{PodSelector: d.Spec.ClientSelector}}
+		clients = []networkingv1.NetworkPolicyPeer{{PodSelector: d.Spec.ClientSelector.Selector()}}
 	}
 	return []client.Object{
 		ServiceAccount(o, RoleEdxmlNode),

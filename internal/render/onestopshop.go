@@ -132,7 +132,7 @@ func databaseEgress(db platformv1alpha1.Database) []networkingv1.NetworkPolicyEg
 	}
 	peers := CIDRPeers(db.Network.CIDRs)
 	if db.Network.NamespaceSelector != nil {
-		peers = append(peers, networkingv1.NetworkPolicyPeer{NamespaceSelector: db.Network.NamespaceSelector})
+		peers = append(peers, networkingv1.NetworkPolicyPeer{NamespaceSelector: db.Network.NamespaceSelector.Selector()})
 	}
 	if len(peers) == 0 {
 		return nil

@@ -32,12 +32,12 @@ func testNational() *platformv1alpha1.NationalPlatform {
 			Network: platformv1alpha1.NationalNetwork{
 				NationalEgressCIDRs: []platformv1alpha1.CIDR{"198.51.100.0/24", "2001:db8:100::/48"},
 				IngressControllerSelector: &platformv1alpha1.PeerSelector{
-					NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "ingress-nginx"}},
-					PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "ingress-nginx"}},
+					NamespaceSelector: &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"kubernetes.io/metadata.name": "ingress-nginx"}},
+					PodSelector:       &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "ingress-nginx"}},
 				},
 				DNSSelector: &platformv1alpha1.PeerSelector{
-					NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "kube-system"}},
-					PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{"k8s-app": "kube-dns"}},
+					NamespaceSelector: &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"kubernetes.io/metadata.name": "kube-system"}},
+					PodSelector:       &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"k8s-app": "kube-dns"}},
 				},
 			},
 			DefaultRelease: "egov-2026.11",
