@@ -17,7 +17,8 @@ type DocExchangeNodeSpec struct {
 	// with this organId, or else the province's People's Committee.
 	// +required
 	OrganID OrganID `json:"organId"`
-	// agencies are the agencies whose documents pass through this node.
+	// agencies are the agencies whose documents pass through this node. The
+	// node reads them from a mounted JSON file, named by EDXML_AGENCIES_FILE.
 	// +optional
 	// +listType=map
 	// +listMapKey=organId
