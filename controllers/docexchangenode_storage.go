@@ -67,7 +67,7 @@ func (r *DocExchangeNodeReconciler) reconcileStorage(ctx context.Context, s *nod
 			unbound = append(unbound, claim.Name)
 			continue
 		}
-		if err := r.retainVolume(ctx, claim.Spec.VolumeName); err != nil {
+		if _, err := r.retainVolume(ctx, claim); err != nil {
 			return err
 		}
 		requested := claim.Spec.Resources.Requests[corev1.ResourceStorage]
@@ -127,25 +127,33 @@ func (r *DocExchangeNodeReconciler) expandable(ctx context.Context, claim *corev
 	return sc.AllowVolumeExpansion != nil && *sc.AllowVolumeExpansion, nil
 }
 
-// retainVolume sets a bound volume's reclaim policy to Retain, so deleting
-// the claim (or the namespace) never deletes the documents.
-func (r *DocExchangeNodeReconciler) retainVolume(ctx context.Context, name string) error {
-	if name == "" {
-		return nil
+// retainVolume sets the reclaim policy of a claim's volume to Retain, so
+// deleting the claim (or the namespace) never deletes the documents, and
+// returns the volume's name. It touches only the volume of a Bound claim
+// whose claimRef names that very claim (namespace, name and UID): anyone who
+// may write claims in the namespace can make one with the node's labels and
+// a spec.volumeName naming any volume of the cluster. It returns "" for a
+// claim without a volume of its own.
+func (r *DocExchangeNodeReconciler) retainVolume(ctx context.Context, claim *corev1.PersistentVolumeClaim) (string, error) {
+	if claim.Status.Phase != corev1.ClaimBound || claim.Spec.VolumeName == "" {
+		return "", nil
 	}
 	pv := &corev1.PersistentVolume{}
-	if err := r.Get(ctx, types.NamespacedName{Name: name}, pv); err != nil {
-		return client.IgnoreNotFound(err)
+	if err := r.Get(ctx, types.NamespacedName{Name: claim.Spec.VolumeName}, pv); err != nil {
+		return "", client.IgnoreNotFound(err)
+	}
+	if ref := pv.Spec.ClaimRef; ref == nil || ref.Namespace != claim.Namespace || ref.Name != claim.Name || ref.UID != claim.UID {
+		return "", nil
 	}
 	if pv.Spec.PersistentVolumeReclaimPolicy == corev1.PersistentVolumeReclaimRetain {
-		return nil
+		return pv.Name, nil
 	}
 	orig := pv.DeepCopy()
 	pv.Spec.PersistentVolumeReclaimPolicy = corev1.PersistentVolumeReclaimRetain
 	if err := r.Patch(ctx, pv, client.MergeFrom(orig)); err != nil {
-		return fmt.Errorf("retain volume %s: %w", name, err)
+		return "", fmt.Errorf("retain volume %s: %w", pv.Name, err)
 	}
-	return nil
+	return pv.Name, nil
 }
 
 // release runs before a node goes: its volumes are made Retain, an Event
@@ -158,13 +166,14 @@ func (r *DocExchangeNodeReconciler) release(ctx context.Context, node *platformv
 		return err
 	}
 	var names, volumes []string
-	for _, c := range claims {
-		names = append(names, c.Name)
-		if c.Spec.VolumeName != "" {
-			volumes = append(volumes, c.Spec.VolumeName)
-			if err := r.retainVolume(ctx, c.Spec.VolumeName); err != nil {
-				return err
-			}
+	for i := range claims {
+		names = append(names, claims[i].Name)
+		volume, err := r.retainVolume(ctx, &claims[i])
+		if err != nil {
+			return err
+		}
+		if volume != "" {
+			volumes = append(volumes, volume)
 		}
 	}
 	if _, err := deleteKeypairs(ctx, r.Client, render.Owner{Object: node}); err != nil {

@@ -59,7 +59,7 @@ func docExchangeNode(t *testing.T, p *platformv1alpha1.ProvincePortal, mutate ..
 			OrganID:        p.Spec.OrganID,
 			Agencies:       []platformv1alpha1.Agency{{OrganID: p.Spec.OrganID, Name: "Văn phòng UBND"}},
 			Storage:        platformv1alpha1.DocumentStorage{Size: resource.MustParse("20Gi")},
-			ClientSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "qlvb"}},
+			ClientSelector: &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "qlvb"}},
 		},
 	}
 	for _, m := range mutate {

@@ -28,6 +28,7 @@ import (
 	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/fleet"
 	"github.com/egov-vn/egov-operator/internal/provinces"
 	"github.com/egov-vn/egov-operator/internal/render"
 	"github.com/egov-vn/egov-operator/internal/testenv"
@@ -119,7 +120,7 @@ func province(t *testing.T, code string, mutate ...func(*platformv1alpha1.Provin
 		Spec: platformv1alpha1.ProvincePortalSpec{
 			Province:                     platformv1alpha1.ProvinceRef{Code: platformv1alpha1.ProvinceCode(code)},
 			OrganID:                      "000.00.00.H26",
-			Domain:                       platformv1alpha1.DNSName("dichvucong." + unit.Slug + ".gov.vn"),
+			Domain:                       platformv1alpha1.DNSName(fleet.Domain(unit)),
 			NationalCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "national-credentials"},
 		},
 	}
@@ -280,7 +281,9 @@ func rolledOutStatefulSet(generation int64, replicas int32) appsv1.StatefulSetSt
 
 // bindClaim creates the first claim of a StatefulSet's template, as the
 // StatefulSet controller would, and binds it to a new volume whose reclaim
-// policy is Delete, as a dynamic provisioner's would be.
+// policy is Delete, as a dynamic provisioner's would be: the volume's
+// claimRef names the claim with its UID before the claim turns Bound, as
+// the volume binder does.
 func bindClaim(ctx context.Context, sts *appsv1.StatefulSet, tmpl corev1.PersistentVolumeClaim) error {
 	name := fmt.Sprintf("%s-%s-0", tmpl.Name, sts.Name)
 	claim := &corev1.PersistentVolumeClaim{}
@@ -310,6 +313,11 @@ func bindClaim(ctx context.Context, sts *appsv1.StatefulSet, tmpl corev1.Persist
 	}
 	claim.Spec.VolumeName = pv.Name
 	if err := k8s.Create(ctx, claim); err != nil {
+		return err
+	}
+	bound := pv.DeepCopy()
+	bound.Spec.ClaimRef.UID = claim.UID
+	if err := k8s.Patch(ctx, bound, client.MergeFrom(pv)); err != nil {
 		return err
 	}
 	claim.Status = corev1.PersistentVolumeClaimStatus{Phase: corev1.ClaimBound, Capacity: corev1.ResourceList{corev1.ResourceStorage: size},

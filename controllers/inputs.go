@@ -14,6 +14,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/provinces"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -72,6 +73,35 @@ func (d deps) checkIssuer(ctx context.Context, namespace string, ref platformv1a
 		return nil, nil, conditions.Stalled(reason, "%s %q does not exist", ref.Kind, ref.Name)
 	}
 	return nil, nil, err
+}
+
+// resolvePublicIssuer returns the spec of the public issuer a portal names
+// for TLS, nil when it names none. The national CA is no public issuer, nor
+// is another CA issuer backed by its key: through them a certificate would be
+// signed by the national root itself, beyond the SubCA's name constraints.
+func (d deps) resolvePublicIssuer(ctx context.Context, p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform) (*cmapi.IssuerSpec, error) {
+	ref := render.PublicIssuerRef(p)
+	if ref == nil {
+		return nil, nil
+	}
+	clusterIssuer, issuer, err := d.checkIssuer(ctx, p.Namespace, *ref, platformv1alpha1.ReasonIssuerNotFound)
+	if err != nil {
+		return nil, err
+	}
+	if issuer != nil {
+		return &issuer.Spec, nil
+	}
+	nationalCA := &cmapi.ClusterIssuer{}
+	if err := d.Get(ctx, types.NamespacedName{Name: n.Spec.Trust.CAIssuerRef.Name}, nationalCA); client.IgnoreNotFound(err) != nil {
+		return nil, err
+	}
+	sameKey := clusterIssuer.Spec.CA != nil && nationalCA.Spec.CA != nil && clusterIssuer.Spec.CA.SecretName == nationalCA.Spec.CA.SecretName
+	if clusterIssuer.Name == n.Spec.Trust.CAIssuerRef.Name || sameKey {
+		return nil, conditions.Stalled(platformv1alpha1.ReasonIssuerNotAllowed,
+			"ProvincePortal %s spec.ingress.issuerRef names ClusterIssuer %q, which signs with the national CA: TLS certificates come from the provincial SubCA or a public issuer; remove issuerRef or name a public issuer",
+			p.Name, clusterIssuer.Name)
+	}
+	return &clusterIssuer.Spec, nil
 }
 
 // secretKeys reads a user's Secret straight from the API server (Secret data
@@ -142,9 +172,28 @@ func recordDisabled(obj object, conditionType, message string) {
 	conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), conditionType, true, platformv1alpha1.ReasonDisabled, message)
 }
 
-// withinDomain reports whether host is domain or one of its subdomains.
-func withinDomain(host, domain string) bool {
-	return host == domain || strings.HasSuffix(host, "."+domain)
+// provinceDomains returns the domains assigned to a province: its hosts, and
+// the names its certificates and SubCA carry, must be one of them or under
+// one. It is the one place that says where they come from (the province
+// table today), so a province's names never come from what its
+// administrator writes.
+func provinceDomains(code platformv1alpha1.ProvinceCode) []string {
+	unit, _ := provinces.Lookup(string(code))
+	return unit.Domains()
+}
+
+// checkHost refuses a host that is neither one of the province's domains nor
+// under one; what names the host is given as source, e.g. spec.domain.
+func checkHost(source, host string, code platformv1alpha1.ProvinceCode) error {
+	domains := provinceDomains(code)
+	for _, d := range domains {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return nil
+		}
+	}
+	return conditions.Stalled(platformv1alpha1.ReasonDomainNotAssigned,
+		"%s %s is not assigned to province %s: use %s or a host under it",
+		source, host, code, strings.Join(domains, " or "))
 }
 
 // mergeRevisions adds the owner's certificate revisions to versions.

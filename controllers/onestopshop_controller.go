@@ -50,7 +50,7 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 	s := &shopScope{shop: shop}
 	orig := shop.DeepCopy()
-	err := runPhases(ctx, s, r.resolveInputs, r.checkSingleton, r.resolveSecrets, r.reconcileChildren, r.observeChildren)
+	err := runPhases(ctx, s, r.resolveInputs, r.checkSingleton, r.checkTLS, r.resolveSecrets, r.reconcileChildren, r.observeChildren)
 	if s.portal.portal != nil {
 		shop.Status.Province = string(s.portal.portal.Spec.Province.Code)
 		shop.Status.Release = s.portal.release
@@ -83,6 +83,23 @@ func (r *OneStopShopReconciler) checkSingleton(ctx context.Context, s *shopScope
 		}
 	}
 	return nil
+}
+
+// checkTLS refuses to serve the system at a host outside its province's
+// domains, whether its own spec.domain or its portal's, and whoever would
+// sign its certificate; and refuses a certificate of its own from the
+// national CA, named as the portal's public issuer.
+func (r *OneStopShopReconciler) checkTLS(ctx context.Context, s *shopScope) error {
+	portal := s.portal.portal
+	host, _ := render.OneStopShopHost(s.shop, portal)
+	if s.shop.Spec.Domain == "" {
+		return checkHost("the domain of ProvincePortal "+portal.Name, host, portal.Spec.Province.Code)
+	}
+	if err := checkHost("spec.domain", host, portal.Spec.Province.Code); err != nil {
+		return err
+	}
+	_, err := r.resolvePublicIssuer(ctx, portal, s.portal.national)
+	return err
 }
 
 // resolveSecrets checks the database, postal and synchronisation inputs and
@@ -122,12 +139,6 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 		versions[pd.CredentialsSecretRef.Name] = version
 	}
 
-	host, _ := render.OneStopShopHost(shop, s.portal.portal)
-	if shop.Spec.Domain != "" && render.PublicIssuerRef(s.portal.portal) == nil && !withinDomain(host, string(s.portal.portal.Spec.Domain)) {
-		return conditions.Stalled(platformv1alpha1.ReasonDomainOutsideSubCA,
-			"spec.domain %s is outside %s, the only domain the provincial SubCA may issue for: use a subdomain of it, or a public issuer on the ProvincePortal",
-			host, s.portal.portal.Spec.Domain)
-	}
 	if err := mergeRevisions(ctx, r.Client, render.OneStopShopOwner(shop, s.portal.portal), versions); err != nil {
 		return err
 	}

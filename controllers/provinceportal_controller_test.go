@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func TestProvinceConvergesToReady(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !subCA.Spec.IsCA || subCA.Spec.IssuerRef.Name != "national-ca" || subCA.Spec.IssuerRef.Kind != "ClusterIssuer" ||
-		subCA.Spec.NameConstraints == nil || subCA.Spec.NameConstraints.Permitted.DNSDomains[0] != "dichvucong.hatinh.gov.vn" {
+		subCA.Spec.NameConstraints == nil || !slices.Equal(subCA.Spec.NameConstraints.Permitted.DNSDomains, []string{"hatinh.gov.vn"}) {
 		t.Errorf("SubCA spec: %+v", subCA.Spec)
 	}
 	deployment := portalChild(p, &appsv1.Deployment{}, "portal").(*appsv1.Deployment)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,20 +24,17 @@ func (r *ProvincePortalReconciler) resolveNational(ctx context.Context, s *porta
 
 // checkTenancy enforces one ProvincePortal per namespace, one per province
 // and environment in the cluster, and the namespace assignment by central ops.
-// The older object keeps working; ties are broken by namespace/name.
+// The older claim keeps working, ties broken by namespace/name; a claim
+// counts only from a namespace assigned to its province, so a portal that
+// claims another province's code locks nobody out.
 func (r *ProvincePortalReconciler) checkTenancy(ctx context.Context, s *portalScope) error {
 	p := s.portal
-	if required := s.national.Spec.Tenancy.RequireNamespaceLabel; required == nil || *required {
-		ns := &metav1.PartialObjectMetadata{}
-		ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
-		if err := r.Get(ctx, types.NamespacedName{Name: p.Namespace}, ns); err != nil {
-			return err
-		}
-		if got := ns.Labels[platformv1alpha1.ProvinceLabel]; got != string(p.Spec.Province.Code) {
-			return conditions.Stalled(platformv1alpha1.ReasonNamespaceNotAssigned,
-				"namespace %s is not assigned to province %s: central ops must label it %s=%q (it has %q)",
-				p.Namespace, p.Spec.Province.Code, platformv1alpha1.ProvinceLabel, p.Spec.Province.Code, got)
-		}
+	if assigned, label, err := r.namespaceAssigned(ctx, s.national, p); err != nil {
+		return err
+	} else if !assigned {
+		return conditions.Stalled(platformv1alpha1.ReasonNamespaceNotAssigned,
+			"namespace %s is not assigned to province %s: central ops must label it %s=%q (it has %q)",
+			p.Namespace, p.Spec.Province.Code, platformv1alpha1.ProvinceLabel, p.Spec.Province.Code, label)
 	}
 	all := &platformv1alpha1.ProvincePortalList{}
 	if err := r.List(ctx, all); err != nil {
@@ -46,7 +42,13 @@ func (r *ProvincePortalReconciler) checkTenancy(ctx context.Context, s *portalSc
 	}
 	for i := range all.Items {
 		other := &all.Items[i]
-		if other.UID == p.UID || !other.DeletionTimestamp.IsZero() || !olderThan(other, p) {
+		sameCode := other.Spec.Province.Code == p.Spec.Province.Code && other.Spec.Environment == p.Spec.Environment
+		if other.UID == p.UID || !other.DeletionTimestamp.IsZero() || !olderThan(other, p) || (other.Namespace != p.Namespace && !sameCode) {
+			continue
+		}
+		if assigned, _, err := r.namespaceAssigned(ctx, s.national, other); err != nil {
+			return err
+		} else if !assigned {
 			continue
 		}
 		if other.Namespace == p.Namespace {
@@ -54,13 +56,35 @@ func (r *ProvincePortalReconciler) checkTenancy(ctx context.Context, s *portalSc
 				"namespace %s is already served by ProvincePortal %s: a namespace holds one ProvincePortal; delete this one",
 				p.Namespace, other.Name)
 		}
-		if other.Spec.Province.Code == p.Spec.Province.Code && other.Spec.Environment == p.Spec.Environment {
-			return conditions.Stalled(platformv1alpha1.ReasonProvinceClaimed,
-				"province %s (%s) is already served by ProvincePortal %s/%s: use another environment or delete one of the two",
-				p.Spec.Province.Code, p.Spec.Environment, other.Namespace, other.Name)
-		}
+		return conditions.Stalled(platformv1alpha1.ReasonProvinceClaimed,
+			"province %s (%s) is already served by ProvincePortal %s/%s: use another environment or delete one of the two",
+			p.Spec.Province.Code, p.Spec.Environment, other.Namespace, other.Name)
 	}
 	return nil
+}
+
+// namespaceAssigned reports whether central ops assigned a portal's
+// namespace to the province it claims, and the namespace's province label.
+// Every namespace counts as assigned when the NationalPlatform does not
+// require the label.
+func (r *ProvincePortalReconciler) namespaceAssigned(ctx context.Context, n *platformv1alpha1.NationalPlatform, p *platformv1alpha1.ProvincePortal) (bool, string, error) {
+	if required := n.Spec.Tenancy.RequireNamespaceLabel; required != nil && !*required {
+		return true, "", nil
+	}
+	ns := &metav1.PartialObjectMetadata{}
+	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
+	if err := r.Get(ctx, types.NamespacedName{Name: p.Namespace}, ns); err != nil {
+		return false, "", client.IgnoreNotFound(err)
+	}
+	label := ns.Labels[platformv1alpha1.ProvinceLabel]
+	return label == string(p.Spec.Province.Code), label, nil
+}
+
+// checkDomain serves the portal, and issues its SubCA and certificates, only
+// at a host of its province's domains.
+func (r *ProvincePortalReconciler) checkDomain(_ context.Context, s *portalScope) error {
+	p := s.portal
+	return checkHost("spec.domain", string(p.Spec.Domain), p.Spec.Province.Code)
 }
 
 // olderThan orders claims: creation time, then namespace/name.
@@ -98,33 +122,23 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	if err := mergeRevisions(ctx, r.Client, render.PortalOwner(p), versions); err != nil {
 		return err
 	}
+	publicIssuer, err := r.resolvePublicIssuer(ctx, p, n)
+	if err != nil {
+		return err
+	}
 	solvesHTTP01 := false
-	if ref := render.PublicIssuerRef(p); ref != nil {
-		clusterIssuer, issuer, err := r.checkIssuer(ctx, p.Namespace, *ref, platformv1alpha1.ReasonIssuerNotFound)
-		if err != nil {
-			return err
-		}
-		spec := issuerSpec(clusterIssuer, issuer)
-		if spec.ACME != nil {
-			for _, solver := range spec.ACME.Solvers {
-				solvesHTTP01 = solvesHTTP01 || solver.HTTP01 != nil
-			}
+	if publicIssuer != nil && publicIssuer.ACME != nil {
+		for _, solver := range publicIssuer.ACME.Solvers {
+			solvesHTTP01 = solvesHTTP01 || solver.HTTP01 != nil
 		}
 	}
 	checked := trust.Check(n.Spec.Trust.TrustedRoots, r.Clock.Now())
 	s.requeueAt = checked.NextExpiry
 	s.inputs = render.PortalInputs{
-		Portal: p, National: n, Release: release, Component: component,
+		Portal: p, National: n, Domains: provinceDomains(p.Spec.Province.Code), Release: release, Component: component,
 		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: solvesHTTP01,
 	}
 	return nil
-}
-
-func issuerSpec(ci *cmapi.ClusterIssuer, iss *cmapi.Issuer) cmapi.IssuerSpec {
-	if ci != nil {
-		return ci.Spec
-	}
-	return iss.Spec
 }
 
 // reconcileChildren applies the rendered stack and deletes what it no longer holds.

@@ -68,8 +68,17 @@ func (r *ProvincePortalReconciler) portalsOfSecret(ctx context.Context, obj clie
 	}, client.InNamespace(obj.GetNamespace()))
 }
 
+// portalsInNamespace: the portals of a namespace whose assignment changed,
+// and the portals of the same provinces elsewhere, whose claims it may settle.
 func (r *ProvincePortalReconciler) portalsInNamespace(ctx context.Context, obj client.Object) []reconcile.Request {
-	return r.portalsWhere(ctx, func(*platformv1alpha1.ProvincePortal) bool { return true }, client.InNamespace(obj.GetName()))
+	codes := map[platformv1alpha1.ProvinceCode]bool{}
+	r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
+		codes[p.Spec.Province.Code] = true
+		return false
+	}, client.InNamespace(obj.GetName()))
+	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
+		return p.Namespace == obj.GetName() || codes[p.Spec.Province.Code]
+	})
 }
 
 // rivalPortals: the portals whose claim the given one may settle.

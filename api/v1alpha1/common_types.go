@@ -22,6 +22,13 @@ const (
 // NationalPlatformName is the only name a NationalPlatform may have.
 const NationalPlatformName = "national"
 
+// MaxNameLength bounds metadata.name of ProvincePortal, OneStopShop and
+// DocExchangeNode (the CRDs' admission rules hold the same number). Children
+// are named <name>-<role>, and the longest that must fit a 63-character
+// label is the revision label of a DocExchangeNode's StatefulSet:
+// <name>-edxml-node-<hash of up to 10 characters>.
+const MaxNameLength = 40
+
 // Condition types shared by every kind (kstatus semantics).
 const (
 	// ConditionReady is True when everything the object asks for exists and works.
@@ -83,10 +90,78 @@ type IssuerReference struct {
 type PeerSelector struct {
 	// namespaceSelector selects the namespaces the pods run in.
 	// +optional
-	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
+	NamespaceSelector *LabelSelector `json:"namespaceSelector,omitempty"`
 	// podSelector selects the pods within those namespaces.
 	// +optional
-	PodSelector *metav1.LabelSelector `json:"podSelector,omitempty"`
+	PodSelector *LabelSelector `json:"podSelector,omitempty"`
+}
+
+// LabelSelector selects objects by label, as a Kubernetes label selector
+// does, within bounds: at most 16 labels and 16 expressions of at most 32
+// values each, and only valid label keys and values. The bounds keep the
+// network policies built from a selector small and the admission rules on
+// it within the API server's cost budget; the checks refuse at admission
+// what the API server would otherwise refuse in the network policy.
+// +structType=atomic
+type LabelSelector struct {
+	// matchLabels requires each label to have the given value.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=16
+	// +kubebuilder:validation:XValidation:rule="self.all(k, size(k) <= 317 && k.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$'))",message="matchLabels keys must be label keys: an optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_' or '.'"
+	MatchLabels map[string]LabelValue `json:"matchLabels,omitempty"`
+	// matchExpressions are requirements that must all hold.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=16
+	MatchExpressions []LabelSelectorRequirement `json:"matchExpressions,omitempty"`
+}
+
+// LabelSelectorRequirement is one requirement of a LabelSelector.
+// +kubebuilder:validation:XValidation:rule="self.operator in ['Exists', 'DoesNotExist'] ? !has(self.values) || size(self.values) == 0 : has(self.values) && size(self.values) > 0",message="values must be given for the operators In and NotIn, and not for Exists and DoesNotExist"
+type LabelSelectorRequirement struct {
+	// key is the label the requirement applies to.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=317
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$')",message="key must be a label key: an optional DNS prefix and '/', then at most 63 alphanumerics, '-', '_' or '.'"
+	Key string `json:"key"`
+	// operator is In, NotIn, Exists or DoesNotExist.
+	// +required
+	// +kubebuilder:validation:MaxLength=12
+	// +kubebuilder:validation:XValidation:rule="self in ['In', 'NotIn', 'Exists', 'DoesNotExist']",message="operator must be In, NotIn, Exists or DoesNotExist"
+	Operator string `json:"operator"`
+	// values the label may (In) or may not (NotIn) have.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	Values []LabelValue `json:"values,omitempty"`
+}
+
+// LabelValue is the value of a label.
+// +kubebuilder:validation:MaxLength=63
+// +kubebuilder:validation:XValidation:rule="self.matches('^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$')",message="must be a label value: at most 63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric"
+type LabelValue string
+
+// Selector returns the Kubernetes label selector; nil stays nil.
+func (s *LabelSelector) Selector() *metav1.LabelSelector {
+	if s == nil {
+		return nil
+	}
+	sel := &metav1.LabelSelector{}
+	for k, v := range s.MatchLabels {
+		if sel.MatchLabels == nil {
+			sel.MatchLabels = map[string]string{}
+		}
+		sel.MatchLabels[k] = string(v)
+	}
+	for _, r := range s.MatchExpressions {
+		var values []string
+		for _, v := range r.Values {
+			values = append(values, string(v))
+		}
+		sel.MatchExpressions = append(sel.MatchExpressions, metav1.LabelSelectorRequirement{Key: r.Key, Operator: metav1.LabelSelectorOperator(r.Operator), Values: values})
+	}
+	return sel
 }
 
 // OrganID is an agency identifier (mã định danh, QĐ 20/2020/QĐ-TTg) such as

@@ -45,6 +45,9 @@ const (
 	ReasonCAIssuerNotReady = "CAIssuerNotReady"
 	// ReasonIssuerNotFound means a referenced issuer does not exist.
 	ReasonIssuerNotFound = "IssuerNotFound"
+	// ReasonIssuerNotAllowed means a ProvincePortal names the national CA (or
+	// an issuer signing with its key) as its public issuer.
+	ReasonIssuerNotAllowed = "IssuerNotAllowed"
 	// ReasonNoRelease means neither a pin nor the national default names a release.
 	ReasonNoRelease = "NoRelease"
 	// ReasonReleaseNotFound means the effective PlatformRelease does not exist.
@@ -78,8 +81,9 @@ const (
 	ReasonDisabled = "Disabled"
 	// ReasonPostalNotConfigured means the NationalPlatform names no postal service.
 	ReasonPostalNotConfigured = "PostalNotConfigured"
-	// ReasonDomainOutsideSubCA means a host the SubCA may not issue for, with no public issuer.
-	ReasonDomainOutsideSubCA = "DomainOutsideSubCA"
+	// ReasonDomainNotAssigned means a host is neither one of the province's
+	// domains nor under one: the operator serves it and requests no certificate for it.
+	ReasonDomainNotAssigned = "DomainNotAssigned"
 	// ReasonWaitingForStorage means some claims are not Bound yet.
 	ReasonWaitingForStorage = "WaitingForStorage"
 	// ReasonExpansionNotSupported means the StorageClass does not allow claims to grow.

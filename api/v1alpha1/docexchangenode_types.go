@@ -17,7 +17,8 @@ type DocExchangeNodeSpec struct {
 	// with this organId, or else the province's People's Committee.
 	// +required
 	OrganID OrganID `json:"organId"`
-	// agencies are the agencies whose documents pass through this node.
+	// agencies are the agencies whose documents pass through this node. The
+	// node reads them from a mounted JSON file, named by EDXML_AGENCIES_FILE.
 	// +optional
 	// +listType=map
 	// +listMapKey=organId
@@ -38,7 +39,7 @@ type DocExchangeNodeSpec struct {
 	// clientSelector selects the pods of the province's document management
 	// system, the only ones allowed to call the node.
 	// +optional
-	ClientSelector *metav1.LabelSelector `json:"clientSelector,omitempty"`
+	ClientSelector *LabelSelector `json:"clientSelector,omitempty"`
 	// bandwidth caps the node's traffic.
 	// +optional
 	Bandwidth *Bandwidth `json:"bandwidth,omitempty"`
@@ -139,6 +140,8 @@ type DocExchangeNodeStatus struct {
 // +kubebuilder:printcolumn:name="Release",type=string,JSONPath=`.status.release`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 40",message="metadata.name must be at most 40 characters: the names of its children (<name>-<role>) must fit Kubernetes' 63-character labels"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",message="metadata.name must be lowercase letters, digits and '-', starting with a letter: it begins the names of Services"
 type DocExchangeNode struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -46,7 +46,7 @@ type Wave struct {
 	Provinces []ProvinceCode `json:"provinces,omitempty"`
 	// selector picks the wave's ProvincePortals by their labels.
 	// +optional
-	Selector *metav1.LabelSelector `json:"selector,omitempty"`
+	Selector *LabelSelector `json:"selector,omitempty"`
 	// maxUnavailable is how many of the wave's provinces may be updating at
 	// once: a positive number or a percentage.
 	// +optional

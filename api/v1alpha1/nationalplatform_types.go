@@ -148,8 +148,8 @@ func (n NationalNetwork) DNS() PeerSelector {
 
 func peerSelector(namespace, podLabel, podValue string) PeerSelector {
 	return PeerSelector{
-		NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": namespace}},
-		PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{podLabel: podValue}},
+		NamespaceSelector: &LabelSelector{MatchLabels: map[string]LabelValue{"kubernetes.io/metadata.name": LabelValue(namespace)}},
+		PodSelector:       &LabelSelector{MatchLabels: map[string]LabelValue{podLabel: LabelValue(podValue)}},
 	}
 }
 

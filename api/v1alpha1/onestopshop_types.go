@@ -20,8 +20,11 @@ type OneStopShopSpec struct {
 	// trust bundle and national wiring the system uses.
 	// +required
 	PortalRef LocalObjectReference `json:"portalRef"`
-	// domain gives the system a host of its own; without it the system is
-	// served at /motcua under the portal's domain.
+	// domain gives the system a host of its own, with its own certificate;
+	// without it the system is served at /motcua under the portal's domain.
+	// Either host must be one of the province's own domains or under one,
+	// whoever signs the certificate; otherwise the system is Stalled
+	// (DomainNotAssigned) and not served.
 	// +optional
 	Domain DNSName `json:"domain,omitempty"`
 	// database is the relational database holding the dossiers.
@@ -53,27 +56,56 @@ type OneStopShopSpec struct {
 	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
 }
 
+// DefaultDatabasePort is the database port when spec.database.port is unset: PostgreSQL's.
+const DefaultDatabasePort = 5432
+
 // Database locates the system's relational database.
 type Database struct {
 	// secretRef names the Secret key holding the database connection string;
 	// it is passed by reference, never copied.
 	// +required
 	SecretRef SecretKeyReference `json:"secretRef"`
+	// port the database listens on (TCP); the network policies let the
+	// system reach the database on this port only.
+	// +optional
+	// +kubebuilder:default=5432
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=65535
+	Port int32 `json:"port,omitempty"`
 	// network says where the database is, so network policies let the system reach it.
 	// +optional
 	Network *DatabaseNetwork `json:"network,omitempty"`
 }
 
+// EffectivePort is spec.database.port; the API server defaults it, and the
+// same default applies to objects built elsewhere.
+func (d Database) EffectivePort() int32 {
+	if d.Port == 0 {
+		return DefaultDatabasePort
+	}
+	return d.Port
+}
+
 // DatabaseNetwork locates a database for network policies.
 type DatabaseNetwork struct {
-	// cidrs of the database servers.
+	// cidrs of the database servers, each no wider than /16 (IPv4) or /48
+	// (IPv6). A database sits in a subnet of its own: a /16 (65,536
+	// addresses) is already a whole site's private range and a /48 an IPv6
+	// site allocation, so a wider network would open the system's egress to
+	// far more than its database: a block of the specialised network, or
+	// with /0 the internet.
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:XValidation:rule="!isCIDR(self) || cidr(self).prefixLength() >= (cidr(self).ip().family() == 4 ? 16 : 48)",message="must be no wider than /16 (IPv4) or /48 (IPv6): a database network, not a whole network"
 	CIDRs []CIDR `json:"cidrs,omitempty"`
-	// namespaceSelector selects the namespaces of in-cluster database pods.
+	// namespaceSelector selects the namespaces of in-cluster database pods by
+	// label: matchLabels, or a matchExpressions entry with operator In. An
+	// empty selector, or one of NotIn, Exists and DoesNotExist only, would
+	// select (nearly) every namespace of the cluster.
 	// +optional
-	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
+	// +kubebuilder:validation:XValidation:rule="(has(self.matchLabels) && size(self.matchLabels) > 0) || (has(self.matchExpressions) && self.matchExpressions.exists(e, e.operator == 'In'))",message="namespaceSelector must name the database's namespaces by label (matchLabels, or a matchExpressions entry with operator In); an empty selector matches every namespace"
+	NamespaceSelector *LabelSelector `json:"namespaceSelector,omitempty"`
 }
 
 // NationalSync configures dossier synchronisation with the national portal.
@@ -122,6 +154,8 @@ type OneStopShopStatus struct {
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 40",message="metadata.name must be at most 40 characters: the names of its children (<name>-<role>) must fit Kubernetes' 63-character labels"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",message="metadata.name must be lowercase letters, digits and '-', starting with a letter: it begins the names of Services"
 type OneStopShop struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -29,8 +29,11 @@ type ProvincePortalSpec struct {
 	// so OpenSSL does not read it as a host name.
 	// +required
 	OrganID OrganID `json:"organId"`
-	// domain is the portal's host name, e.g. dichvucong.hanoi.gov.vn. The
-	// provincial SubCA may only issue for this domain and its subdomains.
+	// domain is the portal's host name, e.g. dichvucong.hanoi.gov.vn. It must
+	// be one of the province's own domains (hanoi.gov.vn for 01) or under
+	// one; otherwise the portal is Stalled (DomainNotAssigned) and nothing is
+	// issued or served. The provincial SubCA may only issue for the
+	// province's domains and their subdomains.
 	// +required
 	Domain DNSName `json:"domain"`
 	// securityLevel is the information-system security level (1–5, Nghị định
@@ -83,7 +86,10 @@ type PortalIngress struct {
 	// +kubebuilder:validation:MaxLength=253
 	ClassName string `json:"className,omitempty"`
 	// issuerRef names a public issuer (e.g. an ACME ClusterIssuer) for the
-	// portal's TLS certificate; the provincial SubCA issues it when unset.
+	// portal's TLS certificate, and the one-stop-shop's on a host of its own;
+	// the provincial SubCA issues them when unset. The national CA (and any
+	// CA ClusterIssuer backed by its key) is refused: the portal is Stalled
+	// with IssuerNotAllowed.
 	// +optional
 	IssuerRef *IssuerReference `json:"issuerRef,omitempty"`
 }
@@ -150,6 +156,8 @@ type ProvincePortalStatus struct {
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="URL",type=string,JSONPath=`.status.url`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 40",message="metadata.name must be at most 40 characters: the names of its children (<name>-<role>) must fit Kubernetes' 63-character labels"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",message="metadata.name must be lowercase letters, digits and '-', starting with a letter: it begins the names of Services"
 type ProvincePortal struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -63,8 +63,9 @@ func NationalCA() []client.Object {
 // Namespace is the namespace of a province's production stack.
 func Namespace(u provinces.Unit) string { return "egov-" + u.Slug }
 
-// Domain is a province's portal domain.
-func Domain(u provinces.Unit) string { return "dichvucong." + u.Slug + ".gov.vn" }
+// Domain is a province's portal host: its public-service portal under the
+// province's own domain.
+func Domain(u provinces.Unit) string { return "dichvucong." + u.Domains()[0] }
 
 // OrganID is a placeholder agency identifier for a province's people's committee.
 func OrganID(u provinces.Unit) platformv1alpha1.OrganID {
@@ -132,7 +133,7 @@ func Province(u provinces.Unit) []client.Object {
 				Storage:                  platformv1alpha1.DocumentStorage{Size: resource.MustParse("1Gi")},
 				Signing:                  platformv1alpha1.Signing{KeyAlgorithm: "RSA", KeySize: ptr.To[int32](3072)},
 				AxisCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "axis-credentials"},
-				ClientSelector:           &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "qlvb"}},
+				ClientSelector:           &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "qlvb"}},
 			},
 		},
 	}

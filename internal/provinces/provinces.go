@@ -5,7 +5,10 @@
 // decision changes it, then run `make generate`.
 package provinces
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Kind tells a centrally-run city from a province.
 type Kind string
@@ -27,7 +30,13 @@ type Unit struct {
 	Slug string
 	// Kind says whether the unit is a centrally-run city or a province.
 	Kind Kind
+	// domains are the unit's own domains under gov.vn.
+	domains []string
 }
+
+// Domains returns the unit's own domains under gov.vn: its hosts and
+// certificates may only name these domains and their subdomains.
+func (u Unit) Domains() []string { return slices.Clone(u.domains) }
 
 // FullName is the official name with its "Thành phố"/"Tỉnh" prefix.
 func (u Unit) FullName() string {
@@ -54,41 +63,50 @@ type Retired struct {
 	NewCode string
 }
 
+// units are the 34 units. Their domains are those of each People's
+// Committee's portal (Cổng thông tin điện tử, https://<domain>, with the
+// public-service portal at https://dichvucong.<domain>) after 1 July 2025: a
+// merged unit kept its surviving member's domain, and Huế, a centrally-run
+// city since then, moved from thuathienhue.gov.vn to hue.gov.vn. Source:
+// the portals at those addresses, as public listings of the 34 units'
+// portals and public-service portals named them when checked in November
+// 2026. Every domain is the slug under gov.vn except Hồ Chí Minh's
+// (hochiminhcity.gov.vn).
 var units = []Unit{
-	{"01", "Hà Nội", "hanoi", City},
-	{"04", "Cao Bằng", "caobang", Province},
-	{"08", "Tuyên Quang", "tuyenquang", Province},
-	{"11", "Điện Biên", "dienbien", Province},
-	{"12", "Lai Châu", "laichau", Province},
-	{"14", "Sơn La", "sonla", Province},
-	{"15", "Lào Cai", "laocai", Province},
-	{"19", "Thái Nguyên", "thainguyen", Province},
-	{"20", "Lạng Sơn", "langson", Province},
-	{"22", "Quảng Ninh", "quangninh", Province},
-	{"24", "Bắc Ninh", "bacninh", Province},
-	{"25", "Phú Thọ", "phutho", Province},
-	{"31", "Hải Phòng", "haiphong", City},
-	{"33", "Hưng Yên", "hungyen", Province},
-	{"37", "Ninh Bình", "ninhbinh", Province},
-	{"38", "Thanh Hóa", "thanhhoa", Province},
-	{"40", "Nghệ An", "nghean", Province},
-	{"42", "Hà Tĩnh", "hatinh", Province},
-	{"44", "Quảng Trị", "quangtri", Province},
-	{"46", "Huế", "hue", City},
-	{"48", "Đà Nẵng", "danang", City},
-	{"51", "Quảng Ngãi", "quangngai", Province},
-	{"52", "Gia Lai", "gialai", Province},
-	{"56", "Khánh Hòa", "khanhhoa", Province},
-	{"66", "Đắk Lắk", "daklak", Province},
-	{"68", "Lâm Đồng", "lamdong", Province},
-	{"75", "Đồng Nai", "dongnai", Province},
-	{"79", "Hồ Chí Minh", "hochiminh", City},
-	{"80", "Tây Ninh", "tayninh", Province},
-	{"82", "Đồng Tháp", "dongthap", Province},
-	{"86", "Vĩnh Long", "vinhlong", Province},
-	{"91", "An Giang", "angiang", Province},
-	{"92", "Cần Thơ", "cantho", City},
-	{"96", "Cà Mau", "camau", Province},
+	{"01", "Hà Nội", "hanoi", City, []string{"hanoi.gov.vn"}},
+	{"04", "Cao Bằng", "caobang", Province, []string{"caobang.gov.vn"}},
+	{"08", "Tuyên Quang", "tuyenquang", Province, []string{"tuyenquang.gov.vn"}},
+	{"11", "Điện Biên", "dienbien", Province, []string{"dienbien.gov.vn"}},
+	{"12", "Lai Châu", "laichau", Province, []string{"laichau.gov.vn"}},
+	{"14", "Sơn La", "sonla", Province, []string{"sonla.gov.vn"}},
+	{"15", "Lào Cai", "laocai", Province, []string{"laocai.gov.vn"}},
+	{"19", "Thái Nguyên", "thainguyen", Province, []string{"thainguyen.gov.vn"}},
+	{"20", "Lạng Sơn", "langson", Province, []string{"langson.gov.vn"}},
+	{"22", "Quảng Ninh", "quangninh", Province, []string{"quangninh.gov.vn"}},
+	{"24", "Bắc Ninh", "bacninh", Province, []string{"bacninh.gov.vn"}},
+	{"25", "Phú Thọ", "phutho", Province, []string{"phutho.gov.vn"}},
+	{"31", "Hải Phòng", "haiphong", City, []string{"haiphong.gov.vn"}},
+	{"33", "Hưng Yên", "hungyen", Province, []string{"hungyen.gov.vn"}},
+	{"37", "Ninh Bình", "ninhbinh", Province, []string{"ninhbinh.gov.vn"}},
+	{"38", "Thanh Hóa", "thanhhoa", Province, []string{"thanhhoa.gov.vn"}},
+	{"40", "Nghệ An", "nghean", Province, []string{"nghean.gov.vn"}},
+	{"42", "Hà Tĩnh", "hatinh", Province, []string{"hatinh.gov.vn"}},
+	{"44", "Quảng Trị", "quangtri", Province, []string{"quangtri.gov.vn"}},
+	{"46", "Huế", "hue", City, []string{"hue.gov.vn"}},
+	{"48", "Đà Nẵng", "danang", City, []string{"danang.gov.vn"}},
+	{"51", "Quảng Ngãi", "quangngai", Province, []string{"quangngai.gov.vn"}},
+	{"52", "Gia Lai", "gialai", Province, []string{"gialai.gov.vn"}},
+	{"56", "Khánh Hòa", "khanhhoa", Province, []string{"khanhhoa.gov.vn"}},
+	{"66", "Đắk Lắk", "daklak", Province, []string{"daklak.gov.vn"}},
+	{"68", "Lâm Đồng", "lamdong", Province, []string{"lamdong.gov.vn"}},
+	{"75", "Đồng Nai", "dongnai", Province, []string{"dongnai.gov.vn"}},
+	{"79", "Hồ Chí Minh", "hochiminh", City, []string{"hochiminhcity.gov.vn"}},
+	{"80", "Tây Ninh", "tayninh", Province, []string{"tayninh.gov.vn"}},
+	{"82", "Đồng Tháp", "dongthap", Province, []string{"dongthap.gov.vn"}},
+	{"86", "Vĩnh Long", "vinhlong", Province, []string{"vinhlong.gov.vn"}},
+	{"91", "An Giang", "angiang", Province, []string{"angiang.gov.vn"}},
+	{"92", "Cần Thơ", "cantho", City, []string{"cantho.gov.vn"}},
+	{"96", "Cà Mau", "camau", Province, []string{"camau.gov.vn"}},
 }
 
 // oldToNew maps each code of QĐ 124/2004 to the unit it belongs to now.

@@ -2,6 +2,7 @@ package provinces
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -76,5 +77,42 @@ func TestLookupAndFullName(t *testing.T) {
 	}
 	if _, ok := Lookup("02"); ok {
 		t.Error("retired code 02 must not be a current unit")
+	}
+}
+
+// Every unit owns at least one gov.vn domain, and no domain of one unit is
+// another's or lies under another's: a SubCA constrained to one unit's
+// domains must not be able to issue for a second unit.
+func TestEveryUnitOwnsDomainsNoOtherUnitOwns(t *testing.T) {
+	dns := regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\.gov\.vn$`)
+	owner := map[string]string{}
+	for _, u := range All() {
+		if len(u.Domains()) == 0 {
+			t.Errorf("%s (%s) has no domain", u.Code, u.Name)
+		}
+		for _, d := range u.Domains() {
+			if !dns.MatchString(d) {
+				t.Errorf("%s: domain %q is not a lowercase name under gov.vn", u.Code, d)
+			}
+			owner[d] = u.Code
+		}
+	}
+	for d, code := range owner {
+		for other, otherCode := range owner {
+			if code != otherCode && (d == other || strings.HasSuffix(d, "."+other)) {
+				t.Errorf("%s's domain %s lies under %s's domain %s", code, d, otherCode, other)
+			}
+		}
+	}
+	if hcmc, _ := Lookup("79"); hcmc.Domains()[0] != "hochiminhcity.gov.vn" {
+		t.Errorf("Hồ Chí Minh's domain: %v", hcmc.Domains())
+	}
+}
+
+func TestDomainsCannotBeChangedThroughACopy(t *testing.T) {
+	u, _ := Lookup("42")
+	u.Domains()[0] = "hanoi.gov.vn"
+	if again, _ := Lookup("42"); again.Domains()[0] != "hatinh.gov.vn" {
+		t.Errorf("the table changed through a returned slice: %v", again.Domains())
 	}
 }

@@ -88,8 +88,8 @@ func agencyCertificate(c *cmapi.Certificate, provinceName string, agency Agency)
 }
 
 // SubCACertificate is the provincial SubCA, signed by the national CA and
-// name-constrained to the province's domain and its subdomains.
-func SubCACertificate(o Owner, provinceName, domain string, organID platformv1alpha1.OrganID, nationalCA platformv1alpha1.IssuerReference) *cmapi.Certificate {
+// name-constrained to the province's domains (SubCANameConstraints).
+func SubCACertificate(o Owner, provinceName string, domains []string, organID platformv1alpha1.OrganID, nationalCA platformv1alpha1.IssuerReference) *cmapi.Certificate {
 	return &cmapi.Certificate{
 		TypeMeta:   certificateType,
 		ObjectMeta: o.Meta(RoleSubCA, RoleSubCA),
@@ -106,11 +106,27 @@ func SubCACertificate(o Owner, provinceName, domain string, organID platformv1al
 			PrivateKey: &cmapi.CertificatePrivateKey{
 				Algorithm: cmapi.ECDSAKeyAlgorithm, Size: 384, RotationPolicy: cmapi.RotationPolicyAlways,
 			},
-			NameConstraints: &cmapi.NameConstraints{
-				Critical:  true,
-				Permitted: &cmapi.NameConstraintItem{DNSDomains: []string{domain}},
-			},
+			NameConstraints: SubCANameConstraints(domains),
 		},
+	}
+}
+
+// SubCANameConstraints confine a SubCA to the province's domains for every
+// kind of name a leaf may carry: host names under them, e-mail addresses and
+// URIs whose host is one of them or under one, and no IP address at all (a
+// permitted list of one kind leaves the others open, so IPs are excluded
+// outright). An e-mail or URI constraint names one host exactly, and with a
+// leading dot the hosts under it (RFC 5280, 4.2.1.10), so each domain is
+// given both ways.
+func SubCANameConstraints(domains []string) *cmapi.NameConstraints {
+	hosts := make([]string, 0, 2*len(domains))
+	for _, d := range domains {
+		hosts = append(hosts, d, "."+d)
+	}
+	return &cmapi.NameConstraints{
+		Critical:  true,
+		Permitted: &cmapi.NameConstraintItem{DNSDomains: domains, EmailAddresses: hosts, URIDomains: hosts},
+		Excluded:  &cmapi.NameConstraintItem{IPRanges: []string{"0.0.0.0/0", "::/0"}},
 	}
 }
 

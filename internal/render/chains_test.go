@@ -8,7 +8,9 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,5 +181,71 @@ func TestLeavesIdentifyTheAgencyByNameAndOrganID(t *testing.T) {
 		if c.Spec.Usages[0] == cmapi.UsageClientAuth && c.Spec.CommonName != "Ủy ban nhân dân tỉnh Hà Tĩnh" {
 			t.Errorf("portal client CN %q, want the People's Committee", c.Spec.CommonName)
 		}
+	}
+}
+
+// The SubCA vouches only for names under the province's domains, whatever
+// kind of name a leaf carries: a leaf naming an IP address, or an e-mail
+// address or URI elsewhere, fails in crypto/x509 and in OpenSSL, while names
+// under the province's domains pass.
+func TestSubCAConstrainsEveryKindOfName(t *testing.T) {
+	root := testRoot(t)
+	in := testPortalInputs(3)
+	var subCA issued
+	for _, c := range certificatesOf(PortalStack(in)) {
+		if c.Spec.IsCA {
+			subCA = issueAs(t, c, root)
+		}
+	}
+	roots, intermediates := x509.NewCertPool(), x509.NewCertPool()
+	roots.AddCert(root.cert)
+	intermediates.AddCert(subCA.cert)
+	const host = "dichvucong.hatinh.gov.vn"
+	cases := []struct {
+		name    string
+		names   func(*cmapi.CertificateSpec)
+		allowed bool
+	}{
+		{"a host under the province's domain", func(*cmapi.CertificateSpec) {}, true},
+		{"the province's domain and a deeper host", func(s *cmapi.CertificateSpec) {
+			s.DNSNames = append(s.DNSNames, "hatinh.gov.vn", "motcua.sotttt.hatinh.gov.vn")
+		}, true},
+		{"e-mail addresses at and under the province's domain", func(s *cmapi.CertificateSpec) {
+			s.EmailAddresses = []string{"vanthu@hatinh.gov.vn", "vanthu@sotttt.hatinh.gov.vn"}
+		}, true},
+		{"URIs at and under the province's domain", func(s *cmapi.CertificateSpec) {
+			s.URIs = []string{"https://hatinh.gov.vn/", "https://" + host + "/motcua"}
+		}, true},
+		{"another province's host", func(s *cmapi.CertificateSpec) { s.DNSNames = append(s.DNSNames, "dichvucong.hanoi.gov.vn") }, false},
+		{"a host that merely ends like the province's domain", func(s *cmapi.CertificateSpec) { s.DNSNames = append(s.DNSNames, "nothatinh.gov.vn") }, false},
+		{"an IPv4 address", func(s *cmapi.CertificateSpec) { s.IPAddresses = []string{"10.20.0.5"} }, false},
+		{"an IPv6 address", func(s *cmapi.CertificateSpec) { s.IPAddresses = []string{"2001:db8::5"} }, false},
+		{"a foreign e-mail address", func(s *cmapi.CertificateSpec) { s.EmailAddresses = []string{"vanthu@hanoi.gov.vn"} }, false},
+		{"an e-mail address at a host ending like the province's domain", func(s *cmapi.CertificateSpec) {
+			s.EmailAddresses = []string{"vanthu@nothatinh.gov.vn"}
+		}, false},
+		{"a foreign URI", func(s *cmapi.CertificateSpec) { s.URIs = []string{"https://dichvucong.hanoi.gov.vn/"} }, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			crt := ServingCertificate(PortalOwner(in.Portal), "leaf", host, SubCAIssuerRef(in.Portal.Name))
+			c.names(&crt.Spec)
+			leaf := issueAs(t, crt, subCA)
+			_, goErr := leaf.cert.Verify(x509.VerifyOptions{Roots: roots, Intermediates: intermediates, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+			opensslErr := testenv.OpenSSLVerify(root.pem, subCA.pem, leaf.pem, "-purpose", "sslserver")
+			if c.allowed {
+				if goErr != nil || opensslErr != nil {
+					t.Errorf("refused: crypto/x509: %v; %v", goErr, opensslErr)
+				}
+				return
+			}
+			var invalid x509.CertificateInvalidError
+			if !errors.As(goErr, &invalid) || invalid.Reason != x509.CANotAuthorizedForThisName {
+				t.Errorf("crypto/x509 accepted it or refused it for another reason: %v", goErr)
+			}
+			if opensslErr == nil || !strings.Contains(opensslErr.Error(), "subtree violation") {
+				t.Errorf("OpenSSL accepted it or refused it for another reason: %v", opensslErr)
+			}
+		})
 	}
 }

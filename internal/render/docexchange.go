@@ -1,6 +1,7 @@
 package render
 
 import (
+	"maps"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -21,6 +22,11 @@ const (
 	RoleEdxmlHeadless = "edxml-headless"
 	RoleEdxmlSigning  = "edxml-signing"
 	RoleEdxmlConfig   = "edxml-config"
+	RoleEdxmlAgencies = "edxml-agencies"
+	// AgenciesFile is the key of the agencies ConfigMap, mounted as a file
+	// under agenciesMountPath.
+	AgenciesFile      = "agencies.json"
+	agenciesMountPath = "/etc/egov/agencies"
 	// DocumentsVolume names the claim template; claims are documents-<node>-edxml-node-<ordinal>.
 	DocumentsVolume    = "documents"
 	documentsMountPath = "/var/lib/edxml"
@@ -81,21 +87,30 @@ func DocExchangeSecretRefs(spec platformv1alpha1.DocExchangeNodeSpec) []string {
 	return []string{spec.AxisCredentialsSecretRef.Name}
 }
 
-// DocExchangeConfig is the node's own configuration.
+// DocExchangeConfig is the node's own configuration, read as environment
+// variables.
 func DocExchangeConfig(d *platformv1alpha1.DocExchangeNode, n *platformv1alpha1.NationalPlatform) map[string]string {
-	agencies := make([]map[string]string, 0, len(d.Spec.Agencies))
-	for _, a := range d.Spec.Agencies {
-		agencies = append(agencies, map[string]string{"organId": string(a.OrganID), "name": a.Name})
-	}
 	return map[string]string{
 		"EDXML_AXIS_URL":             string(n.Spec.DocumentAxis.URL),
 		"EDXML_ORGAN_ID":             string(d.Spec.OrganID),
-		"EDXML_AGENCIES":             jsonString(agencies),
+		"EDXML_AGENCIES_FILE":        agenciesMountPath + "/" + AgenciesFile,
 		"EDXML_STATUS_CODES":         jsonString(EdxmlStatuses),
 		"EDXML_SIGNING_DIR":          TLSMountPath,
 		"EDXML_DOCUMENTS_DIR":        documentsMountPath,
 		"EDXML_AXIS_CREDENTIALS_DIR": CredentialsMountPath + "/axis",
 	}
+}
+
+// DocExchangeAgencies is the node's agencies as a JSON list of {organId,
+// name}, the content of the file EDXML_AGENCIES_FILE names. It is a file, not
+// an environment variable: the largest list admission allows is far beyond
+// what the kernel takes in one variable (128 KiB).
+func DocExchangeAgencies(d *platformv1alpha1.DocExchangeNode) string {
+	agencies := make([]map[string]string, 0, len(d.Spec.Agencies))
+	for _, a := range d.Spec.Agencies {
+		agencies = append(agencies, map[string]string{"organId": string(a.OrganID), "name": a.Name})
+	}
+	return jsonString(agencies)
 }
 
 // DocExchangeAgency is the agency a node's signing certificate identifies:
@@ -153,10 +168,15 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 	o := DocExchangeOwner(d, p)
 	portal := PortalOwner(p)
 	config := DocExchangeConfig(d, n)
+	agencies := map[string]string{AgenciesFile: DocExchangeAgencies(d)}
+	// The pods roll when the mounted agencies change, as when the variables do.
+	checksummed := maps.Clone(config)
+	maps.Copy(checksummed, agencies)
 
 	mounts := []Mount{
 		{Name: "signing", Path: TLSMountPath, Secret: DocExchangeKeypairSecret(d)},
 		{Name: "trust", Path: TrustBundleMountPath, ConfigMap: portal.Name(RoleTrustBundle)},
+		{Name: "agencies", Path: agenciesMountPath, ConfigMap: o.Name(RoleEdxmlAgencies)},
 	}
 	if ref := d.Spec.AxisCredentialsSecretRef; ref != nil {
 		mounts = append(mounts, Mount{Name: "axis-credentials", Path: CredentialsMountPath + "/axis", Secret: ref.Name})
@@ -169,7 +189,7 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		Component: RoleEdxmlNode, Image: in.Component.Image, Version: in.Component.Version,
 		Replicas: 1, Resources: Resources(nil), Mounts: mounts,
 		EnvFrom:     []string{portal.Name(RoleInterconnect), o.Name(RoleEdxmlConfig)},
-		Checksum:    Checksum(checksumInputs(config, Interconnect(p, n), TrustBundle(in.TrustedRoots), in.SecretVersions)),
+		Checksum:    Checksum(checksumInputs(checksummed, Interconnect(p, n), TrustBundle(in.TrustedRoots), in.SecretVersions)),
 		Annotations: annotations, Serves: true,
 		ExtraMounts: []corev1.VolumeMount{{Name: DocumentsVolume, MountPath: documentsMountPath}},
 	}
@@ -201,12 +221,13 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 	}
 	var clients []networkingv1.NetworkPolicyPeer
 	if d.Spec.ClientSelector != nil {
-		clients = []networkingv1.NetworkPolicyPeer{{PodSelector: d.Spec.ClientSelector}}
+		clients = []networkingv1.NetworkPolicyPeer{{PodSelector: d.Spec.ClientSelector.Selector()}}
 	}
 	return []client.Object{
 		ServiceAccount(o, RoleEdxmlNode),
 		SigningCertificate(o, d, p),
 		ConfigMap(o, RoleEdxmlConfig, config),
+		ConfigMap(o, RoleEdxmlAgencies, agencies),
 		headlessService(o),
 		Service(o, RoleEdxmlNode),
 		statefulSet,

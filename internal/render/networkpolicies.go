@@ -21,7 +21,7 @@ func port(protocol corev1.Protocol, n int32) networkingv1.NetworkPolicyPort {
 
 // Peer turns an API peer selector into a network policy peer.
 func Peer(p platformv1alpha1.PeerSelector) networkingv1.NetworkPolicyPeer {
-	return networkingv1.NetworkPolicyPeer{NamespaceSelector: p.NamespaceSelector, PodSelector: p.PodSelector}
+	return networkingv1.NetworkPolicyPeer{NamespaceSelector: p.NamespaceSelector.Selector(), PodSelector: p.PodSelector.Selector()}
 }
 
 // CIDRPeers turns CIDRs into network policy peers.

@@ -115,19 +115,20 @@ func boolString(b bool) string {
 	return "false"
 }
 
-// databaseEgress lets pods reach the database wherever spec.database.network says it is.
+// databaseEgress lets pods reach the database's port wherever
+// spec.database.network says it is.
 func databaseEgress(db platformv1alpha1.Database) []networkingv1.NetworkPolicyEgressRule {
 	if db.Network == nil {
 		return nil
 	}
 	peers := CIDRPeers(db.Network.CIDRs)
 	if db.Network.NamespaceSelector != nil {
-		peers = append(peers, networkingv1.NetworkPolicyPeer{NamespaceSelector: db.Network.NamespaceSelector})
+		peers = append(peers, networkingv1.NetworkPolicyPeer{NamespaceSelector: db.Network.NamespaceSelector.Selector()})
 	}
 	if len(peers) == 0 {
 		return nil
 	}
-	return []networkingv1.NetworkPolicyEgressRule{{To: peers}}
+	return []networkingv1.NetworkPolicyEgressRule{{To: peers, Ports: []networkingv1.NetworkPolicyPort{port(corev1.ProtocolTCP, db.EffectivePort())}}}
 }
 
 // OneStopShopStack returns every object of a OneStopShop, in apply order.

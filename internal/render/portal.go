@@ -25,6 +25,9 @@ type PortalInputs struct {
 	Portal *platformv1alpha1.ProvincePortal
 	// National is the NationalPlatform.
 	National *platformv1alpha1.NationalPlatform
+	// Domains are the province's domains, the only names its SubCA may
+	// issue for (with their subdomains).
+	Domains []string
 	// Release is the effective release's name and Component its portal image.
 	Release   string
 	Component platformv1alpha1.Component
@@ -150,7 +153,7 @@ func PortalStack(in PortalInputs) []client.Object {
 	}
 	objs := []client.Object{
 		ServiceAccount(o, RolePortal),
-		SubCACertificate(o, unit.FullName(), domain, p.Spec.OrganID, n.Spec.Trust.CAIssuerRef),
+		SubCACertificate(o, unit.FullName(), in.Domains, p.Spec.OrganID, n.Spec.Trust.CAIssuerRef),
 		SubCAIssuer(o),
 		ClientCertificate(o, RoleClient, unit.FullName(), PortalAgency(p), SubCAIssuerRef(p.Name)),
 		ServingCertificate(o, RolePortal, domain, tlsIssuer),

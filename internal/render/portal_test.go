@@ -32,12 +32,12 @@ func testNational() *platformv1alpha1.NationalPlatform {
 			Network: platformv1alpha1.NationalNetwork{
 				NationalEgressCIDRs: []platformv1alpha1.CIDR{"198.51.100.0/24", "2001:db8:100::/48"},
 				IngressControllerSelector: &platformv1alpha1.PeerSelector{
-					NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "ingress-nginx"}},
-					PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "ingress-nginx"}},
+					NamespaceSelector: &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"kubernetes.io/metadata.name": "ingress-nginx"}},
+					PodSelector:       &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "ingress-nginx"}},
 				},
 				DNSSelector: &platformv1alpha1.PeerSelector{
-					NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"kubernetes.io/metadata.name": "kube-system"}},
-					PodSelector:       &metav1.LabelSelector{MatchLabels: map[string]string{"k8s-app": "kube-dns"}},
+					NamespaceSelector: &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"kubernetes.io/metadata.name": "kube-system"}},
+					PodSelector:       &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"k8s-app": "kube-dns"}},
 				},
 			},
 			DefaultRelease: "egov-2026.11",
@@ -62,7 +62,7 @@ func testPortalInputs(level int32) PortalInputs {
 		},
 	}
 	return PortalInputs{
-		Portal: portal, National: testNational(), Release: "egov-2026.11",
+		Portal: portal, National: testNational(), Domains: []string{"hatinh.gov.vn"}, Release: "egov-2026.11",
 		Component: platformv1alpha1.Component{Name: "portal", Version: "4.2.0",
 			Image: "registry.egov.vn/platform/portal@sha256:0d5c3e5bd2ea7d3fbd1d1a2a4c8c4bfb0d8a1e8e3c7a1b5b9f3f9e6a1c2d3e4f"},
 		TrustedRoots:   []platformv1alpha1.TrustedRoot{{Name: "specialised-ca", PEM: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"}},

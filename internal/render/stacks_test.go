@@ -8,6 +8,8 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
@@ -59,7 +61,7 @@ func testNodeInputs() DocExchangeInputs {
 			Storage:                  platformv1alpha1.DocumentStorage{Size: resource.MustParse("20Gi")},
 			Signing:                  platformv1alpha1.Signing{KeyAlgorithm: "RSA", KeySize: ptr.To[int32](3072)},
 			AxisCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "axis-credentials"},
-			ClientSelector:           &metav1.LabelSelector{MatchLabels: map[string]string{"app.kubernetes.io/name": "qlvb"}},
+			ClientSelector:           &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "qlvb"}},
 			Bandwidth:                &platformv1alpha1.Bandwidth{Egress: ptr.To(resource.MustParse("100M"))},
 		},
 	}
@@ -167,5 +169,38 @@ func TestSigningCertificateDefaults(t *testing.T) {
 	}
 	if c.Spec.Usages[0] != "digital signature" || c.Spec.Usages[1] != "content commitment" || c.Spec.CommonName != "Văn phòng UBND Hà Tĩnh" {
 		t.Errorf("usages %v, CN %s", c.Spec.Usages, c.Spec.CommonName)
+	}
+}
+
+// The web and worker pods reach their database on its port only, at its
+// CIDRs and in the namespaces the selector names.
+func TestDatabaseEgressOpensOnlyTheDatabasePort(t *testing.T) {
+	in := testShopInputs(false)
+	in.Shop.Spec.Database.Port = 6432
+	in.Shop.Spec.Database.Network.NamespaceSelector = &platformv1alpha1.LabelSelector{
+		MatchLabels:      map[string]platformv1alpha1.LabelValue{"team": "data"},
+		MatchExpressions: []platformv1alpha1.LabelSelectorRequirement{{Key: "kubernetes.io/metadata.name", Operator: "In", Values: []platformv1alpha1.LabelValue{"databases"}}},
+	}
+	wantSelector := &metav1.LabelSelector{
+		MatchLabels:      map[string]string{"team": "data"},
+		MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "kubernetes.io/metadata.name", Operator: metav1.LabelSelectorOpIn, Values: []string{"databases"}}},
+	}
+	policies := 0
+	for _, o := range OneStopShopStack(in) {
+		np, ok := o.(*networkingv1.NetworkPolicy)
+		if !ok || len(np.Spec.Egress) == 0 {
+			continue
+		}
+		policies++
+		rule := np.Spec.Egress[len(np.Spec.Egress)-1]
+		if len(rule.Ports) != 1 || rule.Ports[0].Port.IntValue() != 6432 || *rule.Ports[0].Protocol != corev1.ProtocolTCP {
+			t.Errorf("%s: database egress ports %+v, want TCP 6432 only", np.Name, rule.Ports)
+		}
+		if len(rule.To) != 2 || rule.To[0].IPBlock.CIDR != "10.20.0.0/24" || !equality.Semantic.DeepEqual(rule.To[1].NamespaceSelector, wantSelector) {
+			t.Errorf("%s: database egress peers %+v", np.Name, rule.To)
+		}
+	}
+	if policies != 2 {
+		t.Errorf("want the web and worker policies to reach the database, found %d", policies)
 	}
 }

@@ -46,7 +46,8 @@ func certificatePEMIn(t *testing.T, namespace, secret string) []byte {
 
 // Every province's leaves chain to its SubCA and through it to the national
 // root, with the usages asked for, in crypto/x509 and in OpenSSL (which
-// checks name constraints Go ignores); the SubCA is a name-constrained CA.
+// checks name constraints Go ignores); the SubCA is a CA constrained to the
+// province's domains for every kind of name.
 func TestCertificateChains(t *testing.T) {
 	rootPEM := certificatePEMIn(t, fleet.CANamespace, fleet.RootCertificate)
 	root := certificateIn(t, fleet.CANamespace, fleet.RootCertificate)
@@ -57,9 +58,10 @@ func TestCertificateChains(t *testing.T) {
 			ns, domain := fleet.Namespace(u), fleet.Domain(u)
 			subCASecret := render.KeypairSecret(render.SubCACertificateName(u.Slug))
 			subCA := certificateIn(t, ns, subCASecret)
-			if !subCA.IsCA || !subCA.PermittedDNSDomainsCritical || !slices.Equal(subCA.PermittedDNSDomains, []string{domain}) {
+			if !subCA.IsCA || !subCA.PermittedDNSDomainsCritical || !slices.Equal(subCA.PermittedDNSDomains, u.Domains()) {
 				t.Errorf("SubCA: isCA %v, permitted %v (critical %v)", subCA.IsCA, subCA.PermittedDNSDomains, subCA.PermittedDNSDomainsCritical)
 			}
+			checkSubCAConstraints(t, subCA, u.Domains())
 			if err := subCA.CheckSignatureFrom(root); err != nil {
 				t.Errorf("SubCA not signed by the national root: %v", err)
 			}
@@ -104,6 +106,32 @@ func TestCertificateChains(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// checkSubCAConstraints checks that cert-manager carried every name
+// constraint the operator asked for into the issued SubCA (it drops them
+// without a word when its NameConstraints feature gate is off): no IP
+// address at all, and e-mail addresses and URIs only under the province's
+// domains.
+func checkSubCAConstraints(t *testing.T, subCA *x509.Certificate, domains []string) {
+	t.Helper()
+	want := render.SubCANameConstraints(domains)
+	var excluded []string
+	for _, r := range subCA.ExcludedIPRanges {
+		excluded = append(excluded, r.String())
+	}
+	if !slices.Equal(excluded, []string{"0.0.0.0/0", "::/0"}) || len(subCA.PermittedIPRanges) != 0 {
+		t.Errorf("SubCA: excluded IP ranges %v, permitted %v; want every address excluded", excluded, subCA.PermittedIPRanges)
+	}
+	if !slices.Equal(subCA.PermittedEmailAddresses, want.Permitted.EmailAddresses) || len(subCA.ExcludedEmailAddresses) != 0 {
+		t.Errorf("SubCA: permitted e-mail addresses %v, want %v", subCA.PermittedEmailAddresses, want.Permitted.EmailAddresses)
+	}
+	if !slices.Equal(subCA.PermittedURIDomains, want.Permitted.URIDomains) || len(subCA.ExcludedURIDomains) != 0 {
+		t.Errorf("SubCA: permitted URI domains %v, want %v", subCA.PermittedURIDomains, want.Permitted.URIDomains)
+	}
+	if !slices.Contains(subCA.PermittedEmailAddresses, "."+domains[0]) {
+		t.Errorf("SubCA: e-mail addresses under %s are not permitted: %v", domains[0], subCA.PermittedEmailAddresses)
 	}
 }
 

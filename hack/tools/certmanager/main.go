@@ -38,6 +38,7 @@ import (
 	"github.com/cert-manager/cert-manager/pkg/controller/certificates/trigger"
 	"github.com/cert-manager/cert-manager/pkg/controller/clusterissuers"
 	"github.com/cert-manager/cert-manager/pkg/controller/issuers"
+	utilfeature "github.com/cert-manager/cert-manager/pkg/util/feature"
 
 	// The issuers and clusterissuers controllers only set up issuer types
 	// registered by these packages' init functions.
@@ -76,6 +77,16 @@ func main() {
 		os.Exit(2)
 	}
 	defer klog.Flush()
+	// With the NameConstraints gate off, cert-manager leaves a Certificate's
+	// name constraints out of its request without a word, and every
+	// provincial SubCA would be issued unconstrained. It is on by default
+	// since cert-manager 1.17; set it so that no change of default, and no
+	// older version, can take it away (an unknown gate fails here).
+	if err := utilfeature.DefaultMutableFeatureGate.Set("NameConstraints=true"); err != nil {
+		klog.ErrorS(err, "cannot turn on cert-manager's NameConstraints feature gate")
+		klog.Flush()
+		os.Exit(1)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
