@@ -22,6 +22,8 @@ hack/cluster.sh up
 say "installing the operator's CRDs"
 kubectl apply --server-side -f config/crd/bases >/dev/null
 kubectl wait --for condition=Established --timeout 60s crd --all >/dev/null
+say "allowing only the operator to label objects as its own (config/admission)"
+kubectl apply -k config/admission >/dev/null
 
 say "running the operator as ServiceAccount egov-operator-system/egov-operator, bound to ClusterRole manager-role"
 kubectl apply -f - >/dev/null <<RBAC

@@ -158,6 +158,7 @@ type ProvincePortalStatus struct {
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 40",message="metadata.name must be at most 40 characters: the names of its children (<name>-<role>) must fit Kubernetes' 63-character labels"
 // +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",message="metadata.name must be lowercase letters, digits and '-', starting with a letter: it begins the names of Services"
+// +kubebuilder:validation:XValidation:rule="!self.metadata.name.endsWith('-motcua')",message="metadata.name must not end in -motcua: a one-stop-shop's children are named <name>-motcua-<role>, and the portal's <name>-client would collide with them"
 type ProvincePortal struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -8,15 +8,20 @@ import (
 	"os"
 	"testing"
 
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
-var k8s client.Client
+var (
+	k8s client.Client
+	cfg *rest.Config
+)
 
 func TestMain(m *testing.M) {
-	env, cfg, err := testenv.Start()
+	env, config, err := testenv.Start()
+	cfg = config
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
