@@ -5,6 +5,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -150,7 +151,48 @@ func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&platformv1alpha1.DocExchangeNode{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))), &platformv1alpha1.DocExchangeNode{}).
 		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(nodeOfClaim)).
+		Watches(&storagev1.StorageClass{}, handler.EnqueueRequestsFromMapFunc(r.nodesOfStorageClass)).
+		Watches(&corev1.PersistentVolume{}, handler.EnqueueRequestsFromMapFunc(r.nodeOfVolume),
+			builder.WithPredicates(predicate.NewPredicateFuncs(notRetained))).
 		Complete(r)
+}
+
+// nodesOfStorageClass maps a StorageClass to the nodes whose claims use it:
+// a class that starts allowing expansion lets their waiting claims grow.
+func (r *DocExchangeNodeReconciler) nodesOfStorageClass(ctx context.Context, obj client.Object) []reconcile.Request {
+	claims := &corev1.PersistentVolumeClaimList{}
+	if err := r.List(ctx, claims); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "list claims to fan out a StorageClass change")
+		return nil
+	}
+	var reqs []reconcile.Request
+	for i := range claims.Items {
+		if class := claims.Items[i].Spec.StorageClassName; class != nil && *class == obj.GetName() {
+			reqs = append(reqs, nodeOfClaim(ctx, &claims.Items[i])...)
+		}
+	}
+	return reqs
+}
+
+// nodeOfVolume maps a volume to the node whose documents claim it is bound to.
+func (r *DocExchangeNodeReconciler) nodeOfVolume(ctx context.Context, obj client.Object) []reconcile.Request {
+	pv, ok := obj.(*corev1.PersistentVolume)
+	if !ok || pv.Spec.ClaimRef == nil {
+		return nil
+	}
+	claim := &corev1.PersistentVolumeClaim{}
+	// The cache holds only the claims the operator labelled.
+	if err := r.Get(ctx, types.NamespacedName{Namespace: pv.Spec.ClaimRef.Namespace, Name: pv.Spec.ClaimRef.Name}, claim); err != nil {
+		return nil
+	}
+	return nodeOfClaim(ctx, claim)
+}
+
+// notRetained passes the volumes a node has something to do about: one set
+// back to another reclaim policy than Retain.
+func notRetained(obj client.Object) bool {
+	pv, ok := obj.(*corev1.PersistentVolume)
+	return ok && pv.Spec.PersistentVolumeReclaimPolicy != corev1.PersistentVolumeReclaimRetain
 }
 
 // nodeOfClaim maps a documents claim to its node through the claim
