@@ -2,11 +2,14 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	storagev1 "k8s.io/api/storage/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
+	appsv1apply "k8s.io/client-go/applyconfigurations/apps/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -94,7 +97,8 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 	return nil
 }
 
-// checkOrganID lets the oldest node of the namespace use an organId.
+// checkOrganID lets the oldest node of the namespace use an organId. A node
+// that loses its organId to an older one, by either moving, stops its pod.
 func (r *DocExchangeNodeReconciler) checkOrganID(ctx context.Context, s *nodeScope) error {
 	list := &platformv1alpha1.DocExchangeNodeList{}
 	if err := r.List(ctx, list, client.InNamespace(s.node.Namespace)); err != nil {
@@ -103,11 +107,50 @@ func (r *DocExchangeNodeReconciler) checkOrganID(ctx context.Context, s *nodeSco
 	for i := range list.Items {
 		other := &list.Items[i]
 		if other.UID != s.node.UID && other.DeletionTimestamp.IsZero() && other.Spec.OrganID == s.node.Spec.OrganID && olderThan(other, s.node) {
+			stopped, err := r.scaleToZero(ctx, s.node)
+			if err != nil {
+				return err
+			}
 			return conditions.Stalled(platformv1alpha1.ReasonDuplicateOrganID,
-				"DocExchangeNode %s already exchanges documents as %s in namespace %s: each node needs its own organId", other.Name, s.node.Spec.OrganID, s.node.Namespace)
+				"DocExchangeNode %s already exchanges documents as %s in namespace %s: each node needs its own organId%s",
+				other.Name, s.node.Spec.OrganID, s.node.Namespace, stopped)
 		}
 	}
 	return nil
+}
+
+// scaleToZero stops the pod of a node that may not use its organId: two
+// nodes must never exchange documents as one agency. It applies back the
+// fields egov-operator owns in the StatefulSet with zero replicas, so
+// nothing else of the node changes (its signing certificate keeps its
+// identity, its claims stay). It returns what to tell the user, "" when the
+// node has no StatefulSet.
+func (r *DocExchangeNodeReconciler) scaleToZero(ctx context.Context, node *platformv1alpha1.DocExchangeNode) (string, error) {
+	sts := &appsv1.StatefulSet{}
+	if err := r.Get(ctx, types.NamespacedName{Namespace: node.Namespace, Name: render.DocExchangeStatefulSet(node)}, sts); apierrors.IsNotFound(err) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	if !ownedBy(sts, node) {
+		return "", nil
+	}
+	stopped := "; its StatefulSet " + sts.Name + " runs no pod until then"
+	if replicasOf(sts.Spec.Replicas) == 0 {
+		return stopped, nil
+	}
+	owned, err := appsv1apply.ExtractStatefulSet(sts, render.ManagedBy)
+	if err != nil {
+		return "", fmt.Errorf("read the fields egov-operator owns in StatefulSet %s: %w", sts.Name, err)
+	}
+	if owned.Spec == nil {
+		owned.WithSpec(appsv1apply.StatefulSetSpec())
+	}
+	owned.Spec.WithReplicas(0)
+	if err := r.Apply(ctx, owned, client.FieldOwner(render.ManagedBy), client.ForceOwnership); err != nil {
+		return "", fmt.Errorf("scale StatefulSet %s to zero: %w", sts.Name, err)
+	}
+	return stopped, nil
 }
 
 func (r *DocExchangeNodeReconciler) reconcileChildren(ctx context.Context, s *nodeScope) error {

@@ -15,7 +15,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -164,8 +163,9 @@ func (f followers) ofRelease(ctx context.Context, obj client.Object) []reconcile
 	})
 }
 
-// inNamespace: every follower of the namespace (an arrival or departure may
-// settle a rival's claim).
+// inNamespace: every other follower of the namespace (an arrival, a
+// departure or a spec change, such as a new organId, may settle a rival's
+// claim).
 func (f followers) inNamespace(ctx context.Context, obj client.Object) []reconcile.Request {
 	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return it.key.Name != obj.GetName() })
 }
@@ -173,7 +173,7 @@ func (f followers) inNamespace(ctx context.Context, obj client.Object) []reconci
 // watch adds the watches a follower kind needs: its portal (spec changes),
 // the portal's SubCA Issuer and Certificate, the NationalPlatform and
 // releases (spec changes), the Secrets it uses (metadata only), and the
-// arrivals and departures of its own kind in the namespace.
+// arrivals, departures and spec changes of its own kind in the namespace.
 func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builder {
 	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	return b.
@@ -183,6 +183,5 @@ func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builde
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(f.ofSecret), builder.OnlyMetadata).
-		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace),
-			builder.WithPredicates(predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }}))
+		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace), specChanges)
 }
