@@ -68,13 +68,13 @@ func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	err = finish(ctx, r.Client, r.Recorder, node, orig, err, "the node exchanges documents as "+string(node.Spec.OrganID),
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionSigningCertificateReady,
 		platformv1alpha1.ConditionStorageBound, platformv1alpha1.ConditionWorkloadReady)
-	return resultAt(r.Clock, s.portal.rootsExpireAt, err)
+	return ctrl.Result{}, err
 }
 
 func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeScope) error {
 	var err error
 	node := s.node
-	if s.portal, err = resolvePortal(ctx, r.Client, r.Clock, node, node.Spec.PortalRef, platformv1alpha1.ComponentDocExchange); err != nil {
+	if s.portal, err = resolvePortal(ctx, r.Client, node, node.Spec.PortalRef, platformv1alpha1.ComponentDocExchange); err != nil {
 		return err
 	}
 	versions := map[string]string{}
@@ -92,7 +92,7 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 	}
 	s.inputs = render.DocExchangeInputs{
 		Node: node, Portal: s.portal.portal, National: s.portal.national, Release: s.portal.release,
-		Component: s.portal.component, TrustedRoots: s.portal.roots, TemplateSize: templateSize, SecretVersions: versions,
+		Component: s.portal.component, PortalConfig: s.portal.config, TemplateSize: templateSize, SecretVersions: versions,
 	}
 	return nil
 }
