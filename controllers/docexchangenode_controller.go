@@ -2,10 +2,14 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	storagev1 "k8s.io/api/storage/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
+	appsv1apply "k8s.io/client-go/applyconfigurations/apps/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -64,13 +68,13 @@ func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	err = finish(ctx, r.Client, r.Recorder, node, orig, err, "the node exchanges documents as "+string(node.Spec.OrganID),
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionSigningCertificateReady,
 		platformv1alpha1.ConditionStorageBound, platformv1alpha1.ConditionWorkloadReady)
-	return resultAt(r.Clock, s.portal.rootsExpireAt, err)
+	return ctrl.Result{}, err
 }
 
 func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeScope) error {
 	var err error
 	node := s.node
-	if s.portal, err = resolvePortal(ctx, r.Client, r.Clock, node, node.Spec.PortalRef, platformv1alpha1.ComponentDocExchange); err != nil {
+	if s.portal, err = resolvePortal(ctx, r.Client, node, node.Spec.PortalRef, platformv1alpha1.ComponentDocExchange); err != nil {
 		return err
 	}
 	versions := map[string]string{}
@@ -88,12 +92,13 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 	}
 	s.inputs = render.DocExchangeInputs{
 		Node: node, Portal: s.portal.portal, National: s.portal.national, Release: s.portal.release,
-		Component: s.portal.component, TrustedRoots: s.portal.roots, TemplateSize: templateSize, SecretVersions: versions,
+		Component: s.portal.component, PortalConfig: s.portal.config, TemplateSize: templateSize, SecretVersions: versions,
 	}
 	return nil
 }
 
-// checkOrganID lets the oldest node of the namespace use an organId.
+// checkOrganID lets the oldest node of the namespace use an organId. A node
+// that loses its organId to an older one, by either moving, stops its pod.
 func (r *DocExchangeNodeReconciler) checkOrganID(ctx context.Context, s *nodeScope) error {
 	list := &platformv1alpha1.DocExchangeNodeList{}
 	if err := r.List(ctx, list, client.InNamespace(s.node.Namespace)); err != nil {
@@ -102,11 +107,50 @@ func (r *DocExchangeNodeReconciler) checkOrganID(ctx context.Context, s *nodeSco
 	for i := range list.Items {
 		other := &list.Items[i]
 		if other.UID != s.node.UID && other.DeletionTimestamp.IsZero() && other.Spec.OrganID == s.node.Spec.OrganID && olderThan(other, s.node) {
+			stopped, err := r.scaleToZero(ctx, s.node)
+			if err != nil {
+				return err
+			}
 			return conditions.Stalled(platformv1alpha1.ReasonDuplicateOrganID,
-				"DocExchangeNode %s already exchanges documents as %s in namespace %s: each node needs its own organId", other.Name, s.node.Spec.OrganID, s.node.Namespace)
+				"DocExchangeNode %s already exchanges documents as %s in namespace %s: each node needs its own organId%s",
+				other.Name, s.node.Spec.OrganID, s.node.Namespace, stopped)
 		}
 	}
 	return nil
+}
+
+// scaleToZero stops the pod of a node that may not use its organId: two
+// nodes must never exchange documents as one agency. It applies back the
+// fields egov-operator owns in the StatefulSet with zero replicas, so
+// nothing else of the node changes (its signing certificate keeps its
+// identity, its claims stay). It returns what to tell the user, "" when the
+// node has no StatefulSet.
+func (r *DocExchangeNodeReconciler) scaleToZero(ctx context.Context, node *platformv1alpha1.DocExchangeNode) (string, error) {
+	sts := &appsv1.StatefulSet{}
+	if err := r.Get(ctx, types.NamespacedName{Namespace: node.Namespace, Name: render.DocExchangeStatefulSet(node)}, sts); apierrors.IsNotFound(err) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	if !ownedBy(sts, node) {
+		return "", nil
+	}
+	stopped := "; its StatefulSet " + sts.Name + " runs no pod until then"
+	if replicasOf(sts.Spec.Replicas) == 0 {
+		return stopped, nil
+	}
+	owned, err := appsv1apply.ExtractStatefulSet(sts, render.ManagedBy)
+	if err != nil {
+		return "", fmt.Errorf("read the fields egov-operator owns in StatefulSet %s: %w", sts.Name, err)
+	}
+	if owned.Spec == nil {
+		owned.WithSpec(appsv1apply.StatefulSetSpec())
+	}
+	owned.Spec.WithReplicas(0)
+	if err := r.Apply(ctx, owned, client.FieldOwner(render.ManagedBy), client.ForceOwnership); err != nil {
+		return "", fmt.Errorf("scale StatefulSet %s to zero: %w", sts.Name, err)
+	}
+	return stopped, nil
 }
 
 func (r *DocExchangeNodeReconciler) reconcileChildren(ctx context.Context, s *nodeScope) error {
@@ -150,7 +194,48 @@ func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&platformv1alpha1.DocExchangeNode{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))), &platformv1alpha1.DocExchangeNode{}).
 		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(nodeOfClaim)).
+		Watches(&storagev1.StorageClass{}, handler.EnqueueRequestsFromMapFunc(r.nodesOfStorageClass)).
+		Watches(&corev1.PersistentVolume{}, handler.EnqueueRequestsFromMapFunc(r.nodeOfVolume),
+			builder.WithPredicates(predicate.NewPredicateFuncs(notRetained))).
 		Complete(r)
+}
+
+// nodesOfStorageClass maps a StorageClass to the nodes whose claims use it:
+// a class that starts allowing expansion lets their waiting claims grow.
+func (r *DocExchangeNodeReconciler) nodesOfStorageClass(ctx context.Context, obj client.Object) []reconcile.Request {
+	claims := &corev1.PersistentVolumeClaimList{}
+	if err := r.List(ctx, claims); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "list claims to fan out a StorageClass change")
+		return nil
+	}
+	var reqs []reconcile.Request
+	for i := range claims.Items {
+		if class := claims.Items[i].Spec.StorageClassName; class != nil && *class == obj.GetName() {
+			reqs = append(reqs, nodeOfClaim(ctx, &claims.Items[i])...)
+		}
+	}
+	return reqs
+}
+
+// nodeOfVolume maps a volume to the node whose documents claim it is bound to.
+func (r *DocExchangeNodeReconciler) nodeOfVolume(ctx context.Context, obj client.Object) []reconcile.Request {
+	pv, ok := obj.(*corev1.PersistentVolume)
+	if !ok || pv.Spec.ClaimRef == nil {
+		return nil
+	}
+	claim := &corev1.PersistentVolumeClaim{}
+	// The cache holds only the claims the operator labelled.
+	if err := r.Get(ctx, types.NamespacedName{Namespace: pv.Spec.ClaimRef.Namespace, Name: pv.Spec.ClaimRef.Name}, claim); err != nil {
+		return nil
+	}
+	return nodeOfClaim(ctx, claim)
+}
+
+// notRetained passes the volumes a node has something to do about: one set
+// back to another reclaim policy than Retain.
+func notRetained(obj client.Object) bool {
+	pv, ok := obj.(*corev1.PersistentVolume)
+	return ok && pv.Spec.PersistentVolumeReclaimPolicy != corev1.PersistentVolumeReclaimRetain
 }
 
 // nodeOfClaim maps a documents claim to its node through the claim

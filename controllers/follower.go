@@ -4,14 +4,14 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -23,26 +23,26 @@ import (
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
 	"github.com/egov-vn/egov-operator/internal/render"
-	"github.com/egov-vn/egov-operator/internal/trust"
 )
 
 // portalInputs is what a OneStopShop or DocExchangeNode takes from the
-// ProvincePortal of its namespace: its province, SubCA, trust bundle,
-// national wiring and release.
+// ProvincePortal of its namespace: its province, SubCA, national wiring,
+// release and the configuration it publishes.
 type portalInputs struct {
 	portal    *platformv1alpha1.ProvincePortal
 	national  *platformv1alpha1.NationalPlatform
 	release   string
 	component platformv1alpha1.Component
-	roots     []platformv1alpha1.TrustedRoot
-	// rootsExpireAt is when the trust bundle must be rebuilt.
-	rootsExpireAt time.Time
+	config    render.PortalConfig
 }
 
 // resolvePortal resolves the ProvincePortal named by ref and what follows
 // from it, recording the PortalReady condition on obj. A missing portal is a
-// user error; a portal whose SubCA does not issue yet is waited for.
-func resolvePortal(ctx context.Context, c client.Client, clk clock.PassiveClock, obj object, ref platformv1alpha1.LocalObjectReference, component string) (portalInputs, error) {
+// user error. A portal that is paused, Stalled, whose SubCA does not issue
+// yet or whose ConfigMaps do not hold the current national configuration is
+// waited for: the follower applies nothing meanwhile, so its pods roll once,
+// together with the ConfigMaps they read.
+func resolvePortal(ctx context.Context, c client.Client, obj object, ref platformv1alpha1.LocalObjectReference, component string) (portalInputs, error) {
 	var in portalInputs
 	conds := &obj.StatusCommon().Conditions
 	national, err := getNational(ctx, c)
@@ -63,26 +63,72 @@ func resolvePortal(ctx context.Context, c client.Client, clk clock.PassiveClock,
 	if in.component, err = getRelease(ctx, c, in.release, component); err != nil {
 		return in, err
 	}
-	checked := trust.Check(national.Spec.Trust.TrustedRoots, clk.Now())
-	in.roots, in.rootsExpireAt = checked.Valid, checked.NextExpiry
+	var waiting string
+	if in.config, waiting, err = awaitPortal(ctx, c, portal, national); err != nil {
+		return in, err
+	} else if waiting != "" {
+		conditions.Set(conds, obj.GetGeneration(), platformv1alpha1.ConditionPortalReady, false, platformv1alpha1.ReasonWaitingForPortal, waiting)
+		return in, errWaiting
+	}
+	conditions.Set(conds, obj.GetGeneration(), platformv1alpha1.ConditionPortalReady, true, platformv1alpha1.ReasonReady,
+		fmt.Sprintf("ProvincePortal %s issues through %s", portal.Name, render.SubCAIssuerName(portal.Name)))
+	return in, nil
+}
 
+// awaitPortal returns the configuration the portal publishes, or why a
+// follower must wait for it: the portal is paused or Stalled, its SubCA
+// does not issue yet, or its ConfigMaps are not current.
+func awaitPortal(ctx context.Context, c client.Reader, portal *platformv1alpha1.ProvincePortal, national *platformv1alpha1.NationalPlatform) (render.PortalConfig, string, error) {
+	if paused(portal) {
+		return render.PortalConfig{}, fmt.Sprintf("ProvincePortal %s is paused (annotation %s): nothing changes until it resumes",
+			portal.Name, platformv1alpha1.PausedAnnotation), nil
+	}
+	if stalled := meta.FindStatusCondition(portal.Status.Conditions, platformv1alpha1.ConditionStalled); stalled != nil && stalled.Status == metav1.ConditionTrue {
+		return render.PortalConfig{}, fmt.Sprintf("ProvincePortal %s is stalled (%s): nothing changes until it is fixed", portal.Name, stalled.Reason), nil
+	}
 	issuer := &cmapi.Issuer{}
 	issuerName := render.SubCAIssuerName(portal.Name)
-	ready := false
-	if err := c.Get(ctx, types.NamespacedName{Namespace: obj.GetNamespace(), Name: issuerName}, issuer); client.IgnoreNotFound(err) != nil {
-		return in, err
+	if err := c.Get(ctx, types.NamespacedName{Namespace: portal.Namespace, Name: issuerName}, issuer); client.IgnoreNotFound(err) != nil {
+		return render.PortalConfig{}, "", err
 	}
+	ready := false
 	for _, cond := range issuer.Status.Conditions {
 		ready = ready || (cond.Type == cmapi.IssuerConditionReady && cond.Status == cmmeta.ConditionTrue)
 	}
 	if !ready {
-		conditions.Set(conds, obj.GetGeneration(), platformv1alpha1.ConditionPortalReady, false, platformv1alpha1.ReasonWaitingForPortal,
-			fmt.Sprintf("waiting for the provincial SubCA Issuer %s of ProvincePortal %s to be ready", issuerName, portal.Name))
-		return in, errWaiting
+		return render.PortalConfig{}, fmt.Sprintf("waiting for the provincial SubCA Issuer %s of ProvincePortal %s to be ready", issuerName, portal.Name), nil
 	}
-	conditions.Set(conds, obj.GetGeneration(), platformv1alpha1.ConditionPortalReady, true, platformv1alpha1.ReasonReady,
-		fmt.Sprintf("ProvincePortal %s issues through %s", portal.Name, issuerName))
-	return in, nil
+	return publishedConfig(ctx, c, portal, national)
+}
+
+// publishedConfig reads the configuration the portal publishes from its
+// ConfigMaps, as the pods will read it. It returns what to wait for while
+// they are missing or do not hold the national configuration the follower
+// renders its own from yet: applying then would roll the pods twice, once
+// against the old ConfigMap.
+func publishedConfig(ctx context.Context, c client.Reader, portal *platformv1alpha1.ProvincePortal, national *platformv1alpha1.NationalPlatform) (render.PortalConfig, string, error) {
+	var config render.PortalConfig
+	data := map[string]map[string]string{}
+	owner := render.PortalOwner(portal)
+	for _, role := range []string{render.RoleInterconnect, render.RoleTrustBundle} {
+		cm := &corev1.ConfigMap{}
+		err := c.Get(ctx, types.NamespacedName{Namespace: portal.Namespace, Name: owner.Name(role)}, cm)
+		if apierrors.IsNotFound(err) || (err == nil && !ownedBy(cm, portal)) {
+			return config, fmt.Sprintf("waiting for ProvincePortal %s to create its ConfigMap %s", portal.Name, owner.Name(role)), nil
+		} else if err != nil {
+			return config, "", err
+		}
+		data[role] = cm.Data
+	}
+	config = render.PortalConfig{Interconnect: data[render.RoleInterconnect], TrustBundle: data[render.RoleTrustBundle][render.TrustBundleKey]}
+	// Keys of other managers are the pods' too, and no reason to wait.
+	for k, v := range render.Interconnect(portal, national) {
+		if config.Interconnect[k] != v {
+			return config, fmt.Sprintf("waiting for ProvincePortal %s to apply the current configuration to its ConfigMap %s (%s)",
+				portal.Name, owner.Name(render.RoleInterconnect), k), nil
+		}
+	}
+	return config, "", nil
 }
 
 // followers lists the objects of one kind that follow a portal, and maps a
@@ -164,25 +210,49 @@ func (f followers) ofRelease(ctx context.Context, obj client.Object) []reconcile
 	})
 }
 
-// inNamespace: every follower of the namespace (an arrival or departure may
-// settle a rival's claim).
+// ofPortalConfigMap: the followers of the portal whose ConfigMap this is
+// (the interconnect configuration or the trust bundle): their pods import
+// or mount it.
+func (f followers) ofPortalConfigMap(ctx context.Context, obj client.Object) []reconcile.Request {
+	owner := metav1.GetControllerOf(obj)
+	if owner == nil || owner.APIVersion != platformv1alpha1.GroupVersion.String() || owner.Kind != "ProvincePortal" {
+		return nil
+	}
+	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return it.portal == owner.Name })
+}
+
+// portalGateChanged passes the portal changes a follower acts on: its spec,
+// and whether it is paused or Stalled (a follower waits meanwhile).
+var portalGateChanged = predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+	stalled := func(obj client.Object) bool {
+		p, ok := obj.(*platformv1alpha1.ProvincePortal)
+		return ok && conditions.IsTrue(p.Status.Conditions, platformv1alpha1.ConditionStalled)
+	}
+	return e.ObjectOld.GetGeneration() != e.ObjectNew.GetGeneration() ||
+		paused(e.ObjectOld) != paused(e.ObjectNew) || stalled(e.ObjectOld) != stalled(e.ObjectNew)
+}}
+
+// inNamespace: every other follower of the namespace (an arrival, a
+// departure or a spec change, such as a new organId, may settle a rival's
+// claim).
 func (f followers) inNamespace(ctx context.Context, obj client.Object) []reconcile.Request {
 	return f.where(ctx, obj.GetNamespace(), func(it follower) bool { return it.key.Name != obj.GetName() })
 }
 
-// watch adds the watches a follower kind needs: its portal (spec changes),
-// the portal's SubCA Issuer and Certificate, the NationalPlatform and
+// watch adds the watches a follower kind needs: its portal (spec changes,
+// pause and stall), the ConfigMaps the portal publishes, the portal's SubCA
+// Issuer and Certificate, the NationalPlatform and
 // releases (spec changes), the Secrets it uses (metadata only), and the
-// arrivals and departures of its own kind in the namespace.
+// arrivals, departures and spec changes of its own kind in the namespace.
 func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builder {
 	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	return b.
-		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), specChanges).
+		Watches(&platformv1alpha1.ProvincePortal{}, handler.EnqueueRequestsFromMapFunc(f.ofPortal), builder.WithPredicates(portalGateChanged)).
+		Watches(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(f.ofPortalConfigMap)).
 		Watches(&cmapi.Issuer{}, handler.EnqueueRequestsFromMapFunc(f.ofIssuer)).
 		Watches(&cmapi.Certificate{}, handler.EnqueueRequestsFromMapFunc(f.ofSubCA)).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(f.ofSecret), builder.OnlyMetadata).
-		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace),
-			builder.WithPredicates(predicate.Funcs{UpdateFunc: func(event.UpdateEvent) bool { return false }}))
+		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace), specChanges)
 }

@@ -360,12 +360,22 @@ func waitObjectReady(t *testing.T, obj object) {
 // waitStalled waits for Stalled with reason, observed for the current generation.
 func waitStalled(t *testing.T, p *platformv1alpha1.ProvincePortal, reason string) *metav1.Condition {
 	t.Helper()
+	return waitObjectStalled(t, getPortal(t, p), reason)
+}
+
+// waitObjectStalled waits for obj to be Stalled with reason, observed for
+// its current generation; obj holds the live object after.
+func waitObjectStalled(t *testing.T, obj object, reason string) *metav1.Condition {
+	t.Helper()
 	var stalled *metav1.Condition
-	eventually(t, "portal Stalled with "+reason, func() error {
-		live := getPortal(t, p)
-		stalled = condition(live, platformv1alpha1.ConditionStalled)
-		if stalled == nil || stalled.Reason != reason || live.Status.ObservedGeneration != live.Generation {
-			return fmt.Errorf("conditions %+v, observedGeneration %d of %d", live.Status.Conditions, live.Status.ObservedGeneration, live.Generation)
+	eventually(t, fmt.Sprintf("%T %s Stalled with %s", obj, obj.GetName(), reason), func() error {
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(obj), obj); err != nil {
+			return err
+		}
+		status := obj.StatusCommon()
+		stalled = meta.FindStatusCondition(status.Conditions, platformv1alpha1.ConditionStalled)
+		if stalled == nil || stalled.Reason != reason || status.ObservedGeneration != obj.GetGeneration() {
+			return fmt.Errorf("conditions %+v, observedGeneration %d of %d", status.Conditions, status.ObservedGeneration, obj.GetGeneration())
 		}
 		return nil
 	})

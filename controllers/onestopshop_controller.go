@@ -60,12 +60,12 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionDatabaseConfigured,
 		platformv1alpha1.ConditionNationalSyncConfigured, platformv1alpha1.ConditionPostalDeliveryConfigured,
 		platformv1alpha1.ConditionCertificatesReady, platformv1alpha1.ConditionWorkloadReady)
-	return resultAt(r.Clock, s.portal.rootsExpireAt, err)
+	return ctrl.Result{}, err
 }
 
 func (r *OneStopShopReconciler) resolveInputs(ctx context.Context, s *shopScope) error {
 	var err error
-	s.portal, err = resolvePortal(ctx, r.Client, r.Clock, s.shop, s.shop.Spec.PortalRef, platformv1alpha1.ComponentOneStopShop)
+	s.portal, err = resolvePortal(ctx, r.Client, s.shop, s.shop.Spec.PortalRef, platformv1alpha1.ComponentOneStopShop)
 	return err
 }
 
@@ -149,7 +149,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 	}
 	s.inputs = render.OneStopShopInputs{
 		Shop: shop, Portal: s.portal.portal, National: n, Release: s.portal.release, Component: s.portal.component,
-		TrustedRoots: s.portal.roots, SecretVersions: versions,
+		PortalConfig: s.portal.config, SecretVersions: versions,
 	}
 	return nil
 }

@@ -91,12 +91,17 @@ func (r *ProvincePortalReconciler) deletePrivateKeys(ctx context.Context, portal
 // SetupWithManager registers the controller and its watches.
 func (r *ProvincePortalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	issuers, err := r.userIssuers(mgr)
+	if err != nil {
+		return err
+	}
 	return ownChildren(ctrl.NewControllerManagedBy(mgr).
 		For(&platformv1alpha1.ProvincePortal{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(r.allPortals), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfRelease), specChanges).
 		Watches(&cmapi.ClusterIssuer{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfClusterIssuer), specChanges).
+		WatchesRawSource(issuers).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfSecret), builder.OnlyMetadata).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.portalsInNamespace), builder.OnlyMetadata,
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).

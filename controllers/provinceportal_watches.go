@@ -5,10 +5,15 @@ import (
 	"slices"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/render"
@@ -59,6 +64,35 @@ func (r *ProvincePortalReconciler) portalsOfClusterIssuer(ctx context.Context, o
 		ref := render.PublicIssuerRef(p)
 		return ref != nil && ref.Kind == cmapi.ClusterIssuerKind && ref.Name == obj.GetName()
 	})
+}
+
+// portalsOfIssuer: the portals of the Issuer's namespace naming it as their
+// public issuer.
+func (r *ProvincePortalReconciler) portalsOfIssuer(ctx context.Context, obj client.Object) []reconcile.Request {
+	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
+		ref := render.PublicIssuerRef(p)
+		return ref != nil && ref.Kind == cmapi.IssuerKind && ref.Name == obj.GetName()
+	}, client.InNamespace(obj.GetNamespace()))
+}
+
+// userIssuers watches the metadata alone of every namespaced Issuer, through
+// a cache of its own added to the manager: the operator's cache holds only
+// the Issuers it labelled, and a portal's public Issuer is the province's
+// own. Its metadata (a new generation) says it came or changed; the portal
+// reads its spec uncached, so no Issuer's spec is held in memory.
+func (r *ProvincePortalReconciler) userIssuers(mgr ctrl.Manager) (source.Source, error) {
+	issuers, err := cache.New(mgr.GetConfig(), cache.Options{
+		Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper(), DefaultTransform: cache.TransformStripManagedFields(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := mgr.Add(issuers); err != nil {
+		return nil, err
+	}
+	issuer := &metav1.PartialObjectMetadata{}
+	issuer.SetGroupVersionKind(cmapi.SchemeGroupVersion.WithKind(cmapi.IssuerKind))
+	return source.Kind[client.Object](issuers, issuer, handler.EnqueueRequestsFromMapFunc(r.portalsOfIssuer), predicate.GenerationChangedPredicate{}), nil
 }
 
 // portalsOfSecret: the portals in the Secret's namespace that mount it.

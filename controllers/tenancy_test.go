@@ -109,7 +109,7 @@ func TestOneStopShopOutsideItsProvincesDomainsIsNotServed(t *testing.T) {
 	change(t, s, func() { s.Spec.Domain = "" })
 	waitObjectReady(t, s)
 	change(t, p, func() { p.Spec.Domain = "dichvucong.hanoi.gov.vn" })
-	waitStalledObject(t, s, platformv1alpha1.ReasonDomainNotAssigned)
+	waitForStalledPortal(t, s, platformv1alpha1.ReasonDomainNotAssigned)
 	if err := k8s.Get(context.Background(), types.NamespacedName{Namespace: p.Namespace, Name: ingress.Name}, ingress); err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestNationalCAIsNoPublicIssuer(t *testing.T) {
 		if !strings.Contains(stalled.Message, issuer) {
 			t.Errorf("the message must name %s: %s", issuer, stalled.Message)
 		}
-		waitStalledObject(t, s, platformv1alpha1.ReasonIssuerNotAllowed)
+		waitForStalledPortal(t, s, platformv1alpha1.ReasonIssuerNotAllowed)
 		for _, cert := range []*cmapi.Certificate{
 			portalChild(p, &cmapi.Certificate{}, render.RolePortal).(*cmapi.Certificate),
 			{ObjectMeta: metav1.ObjectMeta{Namespace: p.Namespace, Name: owner.Name(render.RoleMotcuaTLS)}},
@@ -272,4 +272,20 @@ func TestDocExchangeNodeRetainsOnlyItsClaimsOwnVolumes(t *testing.T) {
 	if err := exists(ownVolume); err != nil || ownVolume.Spec.PersistentVolumeReclaimPolicy != corev1.PersistentVolumeReclaimRetain {
 		t.Errorf("the node's own volume %s: %s (%v)", ownVolume.Name, ownVolume.Spec.PersistentVolumeReclaimPolicy, err)
 	}
+}
+
+// waitForStalledPortal waits until a follower waits for its portal, which
+// is Stalled with reason: the follower changes nothing meanwhile.
+func waitForStalledPortal(t *testing.T, follower object, reason string) {
+	t.Helper()
+	eventually(t, fmt.Sprintf("%T %s waits for its portal (%s)", follower, follower.GetName(), reason), func() error {
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(follower), follower); err != nil {
+			return err
+		}
+		c := condOf(follower, platformv1alpha1.ConditionPortalReady)
+		if c == nil || c.Reason != platformv1alpha1.ReasonWaitingForPortal || !strings.Contains(c.Message, reason) {
+			return fmt.Errorf("PortalReady: %+v", c)
+		}
+		return nil
+	})
 }

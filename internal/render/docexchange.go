@@ -54,8 +54,8 @@ type DocExchangeInputs struct {
 	// Release is the portal's effective release and Component its docExchange image.
 	Release   string
 	Component platformv1alpha1.Component
-	// TrustedRoots are the checked roots, as for the portal.
-	TrustedRoots []platformv1alpha1.TrustedRoot
+	// PortalConfig is the portal's configuration the pods read.
+	PortalConfig PortalConfig
 	// TemplateSize is the claim template's size: spec.storage.size for a new
 	// StatefulSet, the live template's size after (templates are immutable;
 	// grown claims are patched one by one).
@@ -189,7 +189,7 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		Component: RoleEdxmlNode, Image: in.Component.Image, Version: in.Component.Version,
 		Replicas: 1, Resources: Resources(nil), Mounts: mounts,
 		EnvFrom:     []string{portal.Name(RoleInterconnect), o.Name(RoleEdxmlConfig)},
-		Checksum:    Checksum(checksumInputs(checksummed, Interconnect(p, n), TrustBundle(in.TrustedRoots), in.SecretVersions)),
+		Checksum:    Checksum(checksumInputs(checksummed, in.PortalConfig.Interconnect, in.PortalConfig.TrustBundle, in.SecretVersions)),
 		Annotations: annotations, Serves: true,
 		ExtraMounts: []corev1.VolumeMount{{Name: DocumentsVolume, MountPath: documentsMountPath}},
 	}

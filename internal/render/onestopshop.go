@@ -40,8 +40,8 @@ type OneStopShopInputs struct {
 	// Release is the portal's effective release and Component its oneStopShop image.
 	Release   string
 	Component platformv1alpha1.Component
-	// TrustedRoots are the checked roots, as for the portal.
-	TrustedRoots []platformv1alpha1.TrustedRoot
+	// PortalConfig is the portal's configuration the pods read.
+	PortalConfig PortalConfig
 	// SecretVersions are the versions of what the pods use, as for the portal.
 	SecretVersions map[string]string
 }
@@ -164,7 +164,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	database := []corev1.EnvVar{{Name: "MOTCUA_DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 		LocalObjectReference: corev1.LocalObjectReference{Name: s.Spec.Database.SecretRef.Name}, Key: s.Spec.Database.SecretRef.Key,
 	}}}}
-	checksum := Checksum(checksumInputs(config, Interconnect(p, n), TrustBundle(in.TrustedRoots), in.SecretVersions))
+	checksum := Checksum(checksumInputs(config, in.PortalConfig.Interconnect, in.PortalConfig.TrustBundle, in.SecretVersions))
 	envFrom := []string{portal.Name(RoleInterconnect), o.Name(RoleMotcuaConfig)}
 	replicas := OneStopShopReplicas(s, p)
 

@@ -42,7 +42,7 @@ func testShopInputs(ownDomain bool) OneStopShopInputs {
 		Shop: shop, Portal: portal.Portal, National: portal.National, Release: portal.Release,
 		Component: platformv1alpha1.Component{Name: "oneStopShop", Version: "3.8.1",
 			Image: "registry.egov.vn/platform/motcua@sha256:1d5c3e5bd2ea7d3fbd1d1a2a4c8c4bfb0d8a1e8e3c7a1b5b9f3f9e6a1c2d3e4f"},
-		TrustedRoots:   portal.TrustedRoots,
+		PortalConfig:   testPortalConfig(portal),
 		SecretVersions: map[string]string{"motcua-database": "201", "vnpost-credentials": "202"},
 	}
 }
@@ -69,10 +69,16 @@ func testNodeInputs() DocExchangeInputs {
 		Node: node, Portal: portal.Portal, National: portal.National, Release: portal.Release,
 		Component: platformv1alpha1.Component{Name: "docExchange", Version: "2.5.0",
 			Image: "registry.egov.vn/platform/edxml-node@sha256:2d5c3e5bd2ea7d3fbd1d1a2a4c8c4bfb0d8a1e8e3c7a1b5b9f3f9e6a1c2d3e4f"},
-		TrustedRoots:   portal.TrustedRoots,
+		PortalConfig:   testPortalConfig(portal),
 		TemplateSize:   resource.MustParse("20Gi"),
 		SecretVersions: map[string]string{"axis-credentials": "301"},
 	}
+}
+
+// testPortalConfig is the configuration the portal of in publishes once it
+// has applied in.
+func testPortalConfig(in PortalInputs) PortalConfig {
+	return PortalConfig{Interconnect: Interconnect(in.Portal, in.National), TrustBundle: TrustBundle(in.TrustedRoots)}
 }
 
 func checkGolden(t *testing.T, name string, objs []client.Object) {
@@ -202,5 +208,34 @@ func TestDatabaseEgressOpensOnlyTheDatabasePort(t *testing.T) {
 	}
 	if policies != 2 {
 		t.Errorf("want the web and worker policies to reach the database, found %d", policies)
+	}
+}
+
+// A node's pods import and mount its portal's ConfigMaps as they are: the
+// checksum follows them, not a national change the portal has not applied.
+func TestNodeChecksumFollowsThePortalsConfigMaps(t *testing.T) {
+	checksum := func(in DocExchangeInputs) string {
+		for _, o := range DocExchangeStack(in) {
+			if sts, ok := o.(*appsv1.StatefulSet); ok {
+				return sts.Spec.Template.Annotations[ChecksumAnnotation]
+			}
+		}
+		t.Fatal("no StatefulSet rendered")
+		return ""
+	}
+	in := testNodeInputs()
+	before := checksum(in)
+	in.National.Spec.PublicServicePortal.SyncURL = "https://dichvucong.gov.vn/api/v2/dongbo"
+	if checksum(in) != before {
+		t.Error("a national change the portal's ConfigMaps do not hold yet rolled the pods")
+	}
+	in.PortalConfig.Interconnect = Interconnect(in.Portal, in.National)
+	if checksum(in) == before {
+		t.Error("the interconnect ConfigMap changed, the pods did not roll")
+	}
+	in = testNodeInputs()
+	in.PortalConfig.TrustBundle += "# another root\n"
+	if checksum(in) == before {
+		t.Error("the trust bundle changed, the pods did not roll")
 	}
 }
