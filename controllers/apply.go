@@ -40,6 +40,8 @@ type Applier struct {
 	// Reader reads uncached, to find objects the cache does not hold.
 	Reader client.Reader
 	Scheme *runtime.Scheme
+	// Secrets finds the key pair Secrets of pruned Certificates.
+	Secrets *provinceSecrets
 }
 
 // Apply applies obj unless it is already in place; it reports whether it wrote.

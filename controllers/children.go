@@ -94,7 +94,11 @@ func applyChildren(ctx context.Context, a Applier, owner render.Owner, desired [
 			keep[cert.Spec.SecretName] = true
 		}
 	}
-	keys, err := deleteKeypairsExcept(ctx, a.Client, owner, keep)
+	secrets, err := a.Secrets.in(ctx, owner.Object.GetNamespace())
+	if err != nil {
+		return append(written, deleted...), err
+	}
+	keys, err := deleteKeypairsExcept(ctx, a.Client, secrets, owner, keep)
 	for _, name := range keys {
 		deleted = append(deleted, "-Secret/"+name)
 	}
@@ -183,7 +187,12 @@ func certificateReady(cert *cmapi.Certificate) bool {
 // deleteKeypairs deletes an owner's Certificates, so cert-manager cannot
 // issue again, then every Secret holding their private keys. It returns the
 // Secrets it deleted.
-func deleteKeypairs(ctx context.Context, c client.Client, owner render.Owner) ([]string, error) {
+func (d deps) deleteKeypairs(ctx context.Context, owner render.Owner) ([]string, error) {
+	secrets, err := d.Secrets.in(ctx, owner.Object.GetNamespace())
+	if err != nil {
+		return nil, err
+	}
+	c := d.Client
 	certs := &cmapi.CertificateList{}
 	if err := c.List(ctx, certs, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.OwnedSelector())); err != nil {
 		return nil, err
@@ -195,21 +204,21 @@ func deleteKeypairs(ctx context.Context, c client.Client, owner render.Owner) ([
 			}
 		}
 	}
-	return deleteKeypairsExcept(ctx, c, owner, nil)
+	return deleteKeypairsExcept(ctx, c, secrets, owner, nil)
 }
 
 // deleteKeypairsExcept deletes the owner's private key Secrets (found by
 // their label, so keys of a Certificate pruned long ago are found too) but
 // those named in keep.
-func deleteKeypairsExcept(ctx context.Context, c client.Client, owner render.Owner, keep map[string]bool) ([]string, error) {
-	secrets := &metav1.PartialObjectMetadataList{}
-	secrets.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("SecretList"))
-	if err := c.List(ctx, secrets, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.KeypairSelector())); err != nil {
+func deleteKeypairsExcept(ctx context.Context, c client.Client, secrets client.Reader, owner render.Owner, keep map[string]bool) ([]string, error) {
+	list := &metav1.PartialObjectMetadataList{}
+	list.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("SecretList"))
+	if err := secrets.List(ctx, list, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.KeypairSelector())); err != nil {
 		return nil, fmt.Errorf("list key pair Secrets: %w", err)
 	}
 	var deleted []string
-	for i := range secrets.Items {
-		s := &secrets.Items[i]
+	for i := range list.Items {
+		s := &list.Items[i]
 		if keep[s.Name] {
 			continue
 		}

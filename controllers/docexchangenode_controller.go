@@ -77,6 +77,10 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 	if s.portal, err = resolvePortal(ctx, r.Client, node, node.Spec.PortalRef, platformv1alpha1.ComponentDocExchange); err != nil {
 		return err
 	}
+	// Watch the namespace's Secrets before reading any: a missing one brings the object back when it comes.
+	if _, err := r.Secrets.in(ctx, node.Namespace); err != nil {
+		return err
+	}
 	versions := map[string]string{}
 	if ref := node.Spec.AxisCredentialsSecretRef; ref != nil {
 		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, node.Namespace, ref.Name, "systemID", "secretKey"); err != nil {
@@ -190,14 +194,13 @@ func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		}
 		return out, nil
 	}}
-	return f.watch(ownChildren(ctrl.NewControllerManagedBy(mgr).
+	return f.complete(f.watch(ownChildren(ctrl.NewControllerManagedBy(mgr).
 		For(&platformv1alpha1.DocExchangeNode{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))), &platformv1alpha1.DocExchangeNode{}).
 		Watches(&corev1.PersistentVolumeClaim{}, handler.EnqueueRequestsFromMapFunc(nodeOfClaim)).
 		Watches(&storagev1.StorageClass{}, handler.EnqueueRequestsFromMapFunc(r.nodesOfStorageClass)).
 		Watches(&corev1.PersistentVolume{}, handler.EnqueueRequestsFromMapFunc(r.nodeOfVolume),
-			builder.WithPredicates(predicate.NewPredicateFuncs(notRetained))).
-		Complete(r)
+			builder.WithPredicates(predicate.NewPredicateFuncs(notRetained))), r, r.Secrets)
 }
 
 // nodesOfStorageClass maps a StorageClass to the nodes whose claims use it:

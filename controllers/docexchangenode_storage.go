@@ -176,7 +176,7 @@ func (r *DocExchangeNodeReconciler) release(ctx context.Context, node *platformv
 			volumes = append(volumes, volume)
 		}
 	}
-	if _, err := deleteKeypairs(ctx, r.Client, render.Owner{Object: node}); err != nil {
+	if _, err := r.deleteKeypairs(ctx, render.Owner{Object: node}); err != nil {
 		return err
 	}
 	r.Recorder.Eventf(node, nil, corev1.EventTypeNormal, "DocumentStorageRetained", "Delete",

@@ -242,8 +242,9 @@ func (f followers) inNamespace(ctx context.Context, obj client.Object) []reconci
 // watch adds the watches a follower kind needs: its portal (spec changes,
 // pause and stall), the ConfigMaps the portal publishes, the portal's SubCA
 // Issuer and Certificate, the NationalPlatform and
-// releases (spec changes), the Secrets it uses (metadata only), and the
-// arrivals, departures and spec changes of its own kind in the namespace.
+// releases (spec changes), and the arrivals, departures and spec changes of
+// its own kind in the namespace. The Secrets it uses are watched namespace
+// by namespace: see complete.
 func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builder {
 	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
 	return b.
@@ -253,6 +254,16 @@ func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builde
 		Watches(&cmapi.Certificate{}, handler.EnqueueRequestsFromMapFunc(f.ofSubCA)).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
-		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(f.ofSecret), builder.OnlyMetadata).
 		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace), specChanges)
+}
+
+// complete builds the controller of a follower kind and sends it the events
+// of the Secrets its objects use, from the province namespaces' Secret watches.
+func (f followers) complete(b *builder.Builder, r reconcile.Reconciler, secrets *provinceSecrets) error {
+	c, err := b.Build(r)
+	if err != nil {
+		return err
+	}
+	secrets.register(c, handler.EnqueueRequestsFromMapFunc(f.ofSecret))
+	return nil
 }

@@ -43,7 +43,7 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if done, err := prelude(ctx, r.Client, shop, platformv1alpha1.PrivateKeysFinalizer, func(ctx context.Context) error {
-		_, err := deleteKeypairs(ctx, r.Client, render.Owner{Object: shop})
+		_, err := r.deleteKeypairs(ctx, render.Owner{Object: shop})
 		return err
 	}); done || err != nil {
 		return ctrl.Result{}, err
@@ -106,6 +106,10 @@ func (r *OneStopShopReconciler) checkTLS(ctx context.Context, s *shopScope) erro
 // records a condition for each.
 func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope) error {
 	shop, n := s.shop, s.portal.national
+	// Watch the namespace's Secrets before reading any: a missing one brings the object back when it comes.
+	if _, err := r.Secrets.in(ctx, shop.Namespace); err != nil {
+		return err
+	}
 	versions := map[string]string{}
 	db := shop.Spec.Database.SecretRef
 	version, err := secretKeys(ctx, r.APIReader, shop.Namespace, db.Name, db.Key)
@@ -187,8 +191,7 @@ func (r *OneStopShopReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		}
 		return out, nil
 	}}
-	return f.watch(ownChildren(ctrl.NewControllerManagedBy(mgr).
+	return f.complete(f.watch(ownChildren(ctrl.NewControllerManagedBy(mgr).
 		For(&platformv1alpha1.OneStopShop{}, builder.WithPredicates(predicate.Or(
-			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))), &platformv1alpha1.OneStopShop{}).
-		Complete(r)
+			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))), &platformv1alpha1.OneStopShop{}), r, r.Secrets)
 }

@@ -46,7 +46,6 @@ type portalScope struct {
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificates/status,verbs=patch
 // +kubebuilder:rbac:groups=cert-manager.io,resources=clusterissuers,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=configmaps;services;serviceaccounts,verbs=get;list;watch;create;patch;delete
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch;delete
 // +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
 // +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=networking.k8s.io,resources=ingresses;networkpolicies,verbs=get;list;watch;create;patch;delete
@@ -79,7 +78,7 @@ func (r *ProvincePortalReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 // deletePrivateKeys deletes the province's Certificates and the Secrets
 // holding their private keys; garbage collection removes the other children.
 func (r *ProvincePortalReconciler) deletePrivateKeys(ctx context.Context, portal *platformv1alpha1.ProvincePortal) error {
-	secrets, err := deleteKeypairs(ctx, r.Client, render.PortalOwner(portal))
+	secrets, err := r.deleteKeypairs(ctx, render.PortalOwner(portal))
 	if err != nil {
 		return err
 	}
@@ -95,14 +94,13 @@ func (r *ProvincePortalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if err != nil {
 		return err
 	}
-	return ownChildren(ctrl.NewControllerManagedBy(mgr).
+	c, err := ownChildren(ctrl.NewControllerManagedBy(mgr).
 		For(&platformv1alpha1.ProvincePortal{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(r.allPortals), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfRelease), specChanges).
 		Watches(&cmapi.ClusterIssuer{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfClusterIssuer), specChanges).
 		WatchesRawSource(issuers).
-		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfSecret), builder.OnlyMetadata).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.portalsInNamespace), builder.OnlyMetadata,
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		// A portal that arrives or goes may settle a rival's claim.
@@ -110,5 +108,11 @@ func (r *ProvincePortalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			builder.WithPredicates(predicate.Funcs{
 				UpdateFunc: func(event.UpdateEvent) bool { return false },
 			})).
-		Complete(r)
+		Build(r)
+	if err != nil {
+		return err
+	}
+	// The Secrets the portals mount, from the province namespaces' Secret watches.
+	r.Secrets.register(c, handler.EnqueueRequestsFromMapFunc(r.portalsOfSecret))
+	return nil
 }

@@ -102,6 +102,10 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	if _, _, err := r.checkIssuer(ctx, "", n.Spec.Trust.CAIssuerRef, platformv1alpha1.ReasonCAIssuerNotFound); err != nil {
 		return err
 	}
+	// Watch the namespace's Secrets before reading any: a missing one brings the object back when it comes.
+	if _, err := r.Secrets.in(ctx, p.Namespace); err != nil {
+		return err
+	}
 	release := render.EffectiveRelease(p.Spec.Release, n.Spec.DefaultRelease)
 	component, err := getRelease(ctx, r.Client, release, platformv1alpha1.ComponentPortal)
 	if err != nil {

@@ -1,11 +1,23 @@
 package controllers
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
 // Pods roll when a value they read changes, not when a tool labels or
@@ -45,5 +57,22 @@ func TestLabellingACredentialsSecretRollsNothingChangingAKeyRollsOnce(t *testing
 	waitReady(t, p)
 	if got := generation(); got != before+1 {
 		t.Errorf("one changed value rolled the Deployment %d times", got-before)
+	}
+}
+
+// Where central ops have not bound the operator's province ClusterRole, the
+// operator may not read Secrets: the object stalls and says who must act.
+func TestANamespaceWhereTheOperatorMayNotReadSecretsStalls(t *testing.T) {
+	forbidden := interceptor.NewClient(fake.NewClientBuilder().WithScheme(testenv.Scheme()).Build(), interceptor.Funcs{
+		List: func(context.Context, client.WithWatch, client.ObjectList, ...client.ListOption) error {
+			return apierrors.NewForbidden(corev1.Resource("secrets"), "", errors.New("no RoleBinding"))
+		},
+	})
+	secrets := newProvinceSecrets(nil, cache.Options{}, forbidden)
+	secrets.ctx = context.Background()
+	_, err := secrets.in(context.Background(), "egov-hanoi")
+	u, ok := conditions.AsUserError(err)
+	if !ok || u.Reason != platformv1alpha1.ReasonSecretsNotPermitted || !strings.Contains(u.Message, "egov-hanoi") {
+		t.Fatalf("reading Secrets without permission: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -15,16 +16,22 @@ type deps struct {
 	APIReader client.Reader
 	Recorder  events.EventRecorder
 	Clock     clock.PassiveClock
+	// Secrets watches Secrets in the province namespaces alone.
+	Secrets *provinceSecrets
 }
 
 // applier returns the Applier the reconcilers apply children with.
 func (d deps) applier() Applier {
-	return Applier{Client: d.Client, Reader: d.APIReader, Scheme: d.Scheme()}
+	return Applier{Client: d.Client, Reader: d.APIReader, Scheme: d.Scheme(), Secrets: d.Secrets}
 }
 
 // Setup registers every controller with the manager.
 func Setup(mgr ctrl.Manager) error {
-	d := deps{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("egov-operator"), Clock: clock.RealClock{}}
+	d := deps{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("egov-operator"), Clock: clock.RealClock{},
+		Secrets: newProvinceSecrets(mgr.GetConfig(), cache.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()}, mgr.GetAPIReader())}
+	if err := mgr.Add(d.Secrets); err != nil {
+		return err
+	}
 	for _, setup := range []func(ctrl.Manager) error{
 		(&ProvincePortalReconciler{deps: d}).SetupWithManager,
 		(&OneStopShopReconciler{deps: d}).SetupWithManager,

@@ -52,6 +52,8 @@ subjects:
   namespace: egov-operator-system
 RBAC
 kubectl apply -f config/rbac/role.yaml >/dev/null
+# Secrets only in province namespaces: each namespace's RoleBinding comes with the province.
+kubectl apply -f config/rbac/province_role.yaml >/dev/null
 token=$(kubectl create token egov-operator -n egov-operator-system --duration 24h)
 operator_kubeconfig=$state/operator.kubeconfig
 cp "$state/admin.kubeconfig" "$operator_kubeconfig"

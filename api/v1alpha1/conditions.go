@@ -90,6 +90,9 @@ const (
 	ReasonExpansionNotSupported = "ExpansionNotSupported"
 	// ReasonResizing means grown claims wait for their volumes to grow.
 	ReasonResizing = "Resizing"
+	// ReasonSecretsNotPermitted means central ops have not let the operator
+	// read Secrets in the namespace (the ClusterRole province-role is not bound there).
+	ReasonSecretsNotPermitted = "SecretsNotPermitted"
 	// ReasonNameConflict means an object the operator did not create already
 	// has the name of one of its children; it is never taken over.
 	ReasonNameConflict = "NameConflict"

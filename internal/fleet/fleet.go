@@ -9,6 +9,7 @@ import (
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
@@ -28,6 +29,14 @@ const (
 	RootCertificate = "national-root"
 	// CAIssuer is the ClusterIssuer that signs every provincial SubCA.
 	CAIssuer = "national-ca"
+)
+
+// The operator's identity in the local cluster, and the ClusterRole of its
+// Secret permissions, bound in each province namespace.
+const (
+	OperatorNamespace      = "egov-operator-system"
+	OperatorServiceAccount = "egov-operator"
+	ProvinceRole           = "province-role"
 )
 
 // NationalCA returns the objects of a self-signed national root CA and the
@@ -99,6 +108,13 @@ func Province(u provinces.Unit) []client.Object {
 				"pod-security.kubernetes.io/enforce": "restricted",
 				"pod-security.kubernetes.io/warn":    "restricted",
 			}},
+		},
+		// Onboarding lets the operator read the province's Secrets, here only.
+		&rbacv1.RoleBinding{
+			TypeMeta:   metav1.TypeMeta{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: "RoleBinding"},
+			ObjectMeta: metav1.ObjectMeta{Name: OperatorServiceAccount, Namespace: ns},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: ProvinceRole},
+			Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Name: OperatorServiceAccount, Namespace: OperatorNamespace}},
 		},
 		secret(ns, "national-credentials", map[string]string{"clientID": "demo-" + u.Slug, "clientSecret": "demo"}),
 		secret(ns, "sso-client", map[string]string{"clientSecret": "demo"}),
