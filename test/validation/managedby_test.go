@@ -3,7 +3,6 @@ package validation
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/egov-vn/egov-operator/internal/fleet"
 	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
@@ -34,16 +32,7 @@ func as(t *testing.T, user string, groups ...string) client.Client {
 // its memory or dress an object up as a child. The operator can.
 func TestOnlyTheOperatorLabelsObjectsAsItsOwn(t *testing.T) {
 	ctx := context.Background()
-	policy, err := fleet.ReadManifests(filepath.Join(testenv.RepoRoot(), "config", "admission", "managed_by_label.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, obj := range policy {
-		if err := k8s.Create(ctx, obj); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = k8s.Delete(ctx, obj) })
-	}
+	installPolicy(t, "managed_by_label.yaml")
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "egov-province-"}}
 	if err := k8s.Create(ctx, ns); err != nil {
 		t.Fatal(err)
