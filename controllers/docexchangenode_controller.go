@@ -63,18 +63,20 @@ func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	err := runPhases(ctx, s, r.resolveInputs, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.observeChildren)
 	if s.portal.portal != nil {
 		node.Status.Province = string(s.portal.portal.Spec.Province.Code)
+	}
+	if s.portal.release != "" {
 		node.Status.Release = s.portal.release
 	}
 	err = finish(ctx, r.Client, r.Recorder, node, orig, err, "the node exchanges documents as "+string(node.Spec.OrganID),
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionSigningCertificateReady,
 		platformv1alpha1.ConditionStorageBound, platformv1alpha1.ConditionWorkloadReady)
-	return ctrl.Result{}, err
+	return resultAt(r.Clock, s.portal.releaseExpiry, err)
 }
 
 func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeScope) error {
 	var err error
 	node := s.node
-	if s.portal, err = resolvePortal(ctx, r.Client, node, node.Spec.PortalRef, platformv1alpha1.ComponentDocExchange); err != nil {
+	if s.portal, err = resolvePortal(ctx, r.Client, node, node.Spec.PortalRef, platformv1alpha1.ComponentDocExchange, r.Clock.Now()); err != nil {
 		return err
 	}
 	// Watch the namespace's Secrets before reading any: a missing one brings the object back when it comes.

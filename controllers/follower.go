@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
@@ -29,11 +30,14 @@ import (
 // ProvincePortal of its namespace: its province, SubCA, national wiring,
 // release and the configuration it publishes.
 type portalInputs struct {
-	portal    *platformv1alpha1.ProvincePortal
-	national  *platformv1alpha1.NationalPlatform
+	portal   *platformv1alpha1.ProvincePortal
+	national *platformv1alpha1.NationalPlatform
+	// release is set once it is resolved and conformant: the stack runs it.
 	release   string
 	component platformv1alpha1.Component
-	config    render.PortalConfig
+	// releaseExpiry is when the release's first declaration expires.
+	releaseExpiry time.Time
+	config        render.PortalConfig
 }
 
 // resolvePortal resolves the ProvincePortal named by ref and what follows
@@ -41,8 +45,8 @@ type portalInputs struct {
 // user error. A portal that is paused, Stalled, whose SubCA does not issue
 // yet or whose ConfigMaps do not hold the current national configuration is
 // waited for: the follower applies nothing meanwhile, so its pods roll once,
-// together with the ConfigMaps they read.
-func resolvePortal(ctx context.Context, c client.Client, obj object, ref platformv1alpha1.LocalObjectReference, component string) (portalInputs, error) {
+// together with the ConfigMaps they read. The release is checked at now.
+func resolvePortal(ctx context.Context, c client.Client, obj object, ref platformv1alpha1.LocalObjectReference, component string, now time.Time) (portalInputs, error) {
 	var in portalInputs
 	conds := &obj.StatusCommon().Conditions
 	national, err := getNational(ctx, c)
@@ -59,10 +63,11 @@ func resolvePortal(ctx context.Context, c client.Client, obj object, ref platfor
 		return in, err
 	}
 	in.portal, in.national = portal, national
-	in.release = render.EffectiveRelease(portal.Spec.Release, national.Spec.DefaultRelease)
-	if in.component, err = getRelease(ctx, c, in.release, component); err != nil {
+	release := render.EffectiveRelease(portal.Spec.Release, national.Spec.DefaultRelease)
+	if in.component, in.releaseExpiry, err = getRelease(ctx, c, release, component, now); err != nil {
 		return in, err
 	}
+	in.release = release
 	var waiting string
 	if in.config, waiting, err = awaitPortal(ctx, c, portal, national); err != nil {
 		return in, err

@@ -76,18 +76,26 @@ func ensureNational(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "national-ca"},
 		Spec:       cmapi.IssuerSpec{IssuerConfig: cmapi.IssuerConfig{CA: &cmapi.CAIssuer{SecretName: "national-ca"}}},
 	})
-	digest := "0d5c3e5bd2ea7d3fbd1d1a2a4c8c4bfb0d8a1e8e3c7a1b5b9f3f9e6a1c2d3e4f"
-	conformity := platformv1alpha1.Conformity{Standards: []string{"TT 22/2019/TT-BTTTT"}, DeclarationID: "CB-1", ValidUntil: "2028-12-31"}
-	create(t, &platformv1alpha1.PlatformRelease{
-		ObjectMeta: metav1.ObjectMeta{Name: testRelease},
-		Spec: platformv1alpha1.PlatformReleaseSpec{Version: "2026.11.0", Components: []platformv1alpha1.Component{
-			{Name: "portal", Image: "registry.egov.vn/platform/portal@sha256:" + digest, Version: "4.2.0", Vendor: "Example JSC", Conformity: conformity},
-			{Name: "oneStopShop", Image: "registry.egov.vn/platform/motcua@sha256:" + digest, Version: "3.8.1", Vendor: "Example JSC", Conformity: conformity},
-			{Name: "docExchange", Image: "registry.egov.vn/platform/edxml-node@sha256:" + digest, Version: "2.5.0", Vendor: "Example JSC", Conformity: conformity},
-		}},
-	})
+	create(t, platformRelease(testRelease, "0d5c3e5bd2ea7d3fbd1d1a2a4c8c4bfb0d8a1e8e3c7a1b5b9f3f9e6a1c2d3e4f"))
 	n := national()
 	create(t, n)
+}
+
+// platformRelease returns a release of the three components, each image
+// pinned to digest, each declaring its role's standards until 2028-12-31.
+func platformRelease(name, digest string) *platformv1alpha1.PlatformRelease {
+	declared := func(standard string) platformv1alpha1.Conformity {
+		return platformv1alpha1.Conformity{Standards: []string{standard}, DeclarationID: "CB-1", ValidUntil: "2028-12-31"}
+	}
+	functional, edXML := declared("TT 22/2019/TT-BTTTT"), declared("QCVN 102:2016/BTTTT")
+	return &platformv1alpha1.PlatformRelease{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: platformv1alpha1.PlatformReleaseSpec{Version: "2026.11.0", Components: []platformv1alpha1.Component{
+			{Name: "portal", Image: "registry.egov.vn/platform/portal@sha256:" + digest, Version: "4.2.0", Vendor: "Example JSC", Conformity: functional},
+			{Name: "oneStopShop", Image: "registry.egov.vn/platform/motcua@sha256:" + digest, Version: "3.8.1", Vendor: "Example JSC", Conformity: functional},
+			{Name: "docExchange", Image: "registry.egov.vn/platform/edxml-node@sha256:" + digest, Version: "2.5.0", Vendor: "Example JSC", Conformity: edXML},
+		}},
+	}
 }
 
 func national() *platformv1alpha1.NationalPlatform {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -14,6 +15,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/conformity"
 	"github.com/egov-vn/egov-operator/internal/provinces"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
@@ -31,25 +33,46 @@ func getNational(ctx context.Context, c client.Reader) (*platformv1alpha1.Nation
 	return n, err
 }
 
-// getRelease returns the release and its named component.
-func getRelease(ctx context.Context, c client.Reader, name, component string) (platformv1alpha1.Component, error) {
+// getRelease returns the named component of a release, and when the
+// release's first declaration expires (when to check again). A release that
+// is not conformant at now is a user error: nothing of it is applied, so the
+// stack keeps running what it ran.
+func getRelease(ctx context.Context, c client.Reader, name, component string, now time.Time) (platformv1alpha1.Component, time.Time, error) {
+	var none platformv1alpha1.Component
 	if name == "" {
-		return platformv1alpha1.Component{}, conditions.Stalled(platformv1alpha1.ReasonNoRelease,
+		return none, time.Time{}, conditions.Stalled(platformv1alpha1.ReasonNoRelease,
 			"no release: set spec.release, or ask central ops to set NationalPlatform spec.defaultRelease")
 	}
 	rel := &platformv1alpha1.PlatformRelease{}
 	if err := c.Get(ctx, types.NamespacedName{Name: name}, rel); apierrors.IsNotFound(err) {
-		return platformv1alpha1.Component{}, conditions.Stalled(platformv1alpha1.ReasonReleaseNotFound,
+		return none, time.Time{}, conditions.Stalled(platformv1alpha1.ReasonReleaseNotFound,
 			"PlatformRelease %q does not exist: publish it or pin an existing release in spec.release", name)
 	} else if err != nil {
-		return platformv1alpha1.Component{}, err
+		return none, time.Time{}, err
+	}
+	checked := conformity.Check(rel.Spec, now)
+	if !checked.Conformant() {
+		return none, time.Time{}, conditions.Stalled(platformv1alpha1.ReasonReleaseNotConformant,
+			"PlatformRelease %q is not conformant (%s): nothing of it is applied; pin a conformant release in spec.release, or ask central ops to publish one",
+			name, checked.Message())
 	}
 	comp, ok := render.FindComponent(rel, component)
 	if !ok {
-		return platformv1alpha1.Component{}, conditions.Stalled(platformv1alpha1.ReasonComponentMissing,
+		return none, time.Time{}, conditions.Stalled(platformv1alpha1.ReasonComponentMissing,
 			"PlatformRelease %q has no %q component: pin a release that has one", name, component)
 	}
-	return comp, nil
+	return comp, checked.NextExpiry, nil
+}
+
+// earliest returns the earliest of the times that are set, zero when none is.
+func earliest(times ...time.Time) time.Time {
+	var first time.Time
+	for _, t := range times {
+		if !t.IsZero() && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	return first
 }
 
 // checkIssuer returns the referenced issuer, or a user error with reason when

@@ -53,19 +53,21 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	err := runPhases(ctx, s, r.resolveInputs, r.checkSingleton, r.checkTLS, r.resolveSecrets, r.reconcileChildren, r.observeChildren)
 	if s.portal.portal != nil {
 		shop.Status.Province = string(s.portal.portal.Spec.Province.Code)
-		shop.Status.Release = s.portal.release
 		shop.Status.URL = render.OneStopShopURL(shop, s.portal.portal)
+	}
+	if s.portal.release != "" {
+		shop.Status.Release = s.portal.release
 	}
 	err = finish(ctx, r.Client, r.Recorder, shop, orig, err, "the one-stop-shop system is served at "+shop.Status.URL,
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionDatabaseConfigured,
 		platformv1alpha1.ConditionNationalSyncConfigured, platformv1alpha1.ConditionPostalDeliveryConfigured,
 		platformv1alpha1.ConditionCertificatesReady, platformv1alpha1.ConditionWorkloadReady)
-	return ctrl.Result{}, err
+	return resultAt(r.Clock, s.portal.releaseExpiry, err)
 }
 
 func (r *OneStopShopReconciler) resolveInputs(ctx context.Context, s *shopScope) error {
 	var err error
-	s.portal, err = resolvePortal(ctx, r.Client, s.shop, s.shop.Spec.PortalRef, platformv1alpha1.ComponentOneStopShop)
+	s.portal, err = resolvePortal(ctx, r.Client, s.shop, s.shop.Spec.PortalRef, platformv1alpha1.ComponentOneStopShop, r.Clock.Now())
 	return err
 }
 

@@ -34,7 +34,7 @@ type portalScope struct {
 	national *platformv1alpha1.NationalPlatform
 	inputs   render.PortalInputs
 	// requeueAt is when the result goes stale without any watched change
-	// (a trusted root expiring).
+	// (a trusted root or a release's declaration expiring).
 	requeueAt time.Time
 }
 

@@ -107,7 +107,7 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 		return err
 	}
 	release := render.EffectiveRelease(p.Spec.Release, n.Spec.DefaultRelease)
-	component, err := getRelease(ctx, r.Client, release, platformv1alpha1.ComponentPortal)
+	component, releaseExpiry, err := getRelease(ctx, r.Client, release, platformv1alpha1.ComponentPortal, r.Clock.Now())
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 		}
 	}
 	checked := trust.Check(n.Spec.Trust.TrustedRoots, r.Clock.Now())
-	s.requeueAt = checked.NextExpiry
+	s.requeueAt = earliest(checked.NextExpiry, releaseExpiry)
 	s.inputs = render.PortalInputs{
 		Portal: p, National: n, Domains: provinceDomains(p.Spec.Province.Code), Release: release, Component: component,
 		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: solvesHTTP01,

@@ -14,6 +14,17 @@ const (
 	ComponentDocExchange = "docExchange"
 )
 
+// The condition and reason of a release's conformity.
+const (
+	// ConditionConformant is True when every component of a PlatformRelease
+	// declares the standards its role requires and no declaration has expired.
+	ConditionConformant = "Conformant"
+	// ReasonReleaseNotConformant means a PlatformRelease lacks a required
+	// standard or holds an expired declaration: the message names the
+	// component. A stack whose release it is applies nothing.
+	ReasonReleaseNotConformant = "ReleaseNotConformant"
+)
+
 // PlatformReleaseSpec is an immutable bundle of component images.
 // +kubebuilder:validation:XValidation:rule="self == oldSelf",message="a PlatformRelease is immutable: publish a new release with a new name instead"
 type PlatformReleaseSpec struct {
@@ -82,9 +93,26 @@ type Conformity struct {
 	ValidUntil string `json:"validUntil"`
 }
 
-// PlatformReleaseStatus reports the checks made on a release.
+// PlatformReleaseStatus reports the checks made on a release and who runs it.
 type PlatformReleaseStatus struct {
 	CommonStatus `json:",inline"`
+	// provinces are the stacks that run the release.
+	// +optional
+	Provinces *ReleaseUsage `json:"provinces,omitempty"`
+}
+
+// ReleaseUsage counts the stacks that report a release as theirs.
+type ReleaseUsage struct {
+	// stacks is how many ProvincePortals, OneStopShops and DocExchangeNodes
+	// report the release in their status.release.
+	// +required
+	Stacks int32 `json:"stacks"`
+	// codes are the codes of their provinces, sorted, each once.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=34
+	// +kubebuilder:validation:items:MaxLength=2
+	Codes []string `json:"codes,omitempty"`
 }
 
 // PlatformRelease is an immutable, conformity-checked bundle of the component
@@ -93,6 +121,8 @@ type PlatformReleaseStatus struct {
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Cluster,shortName=prel,categories=egov
 // +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.spec.version`
+// +kubebuilder:printcolumn:name="Conformant",type=string,JSONPath=`.status.conditions[?(@.type=="Conformant")].status`
+// +kubebuilder:printcolumn:name="Stacks",type=integer,JSONPath=`.status.provinces.stacks`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type PlatformRelease struct {
@@ -114,6 +144,9 @@ type PlatformReleaseList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []PlatformRelease `json:"items"`
 }
+
+// StatusCommon gives the operator's shared status code access to every kind.
+func (r *PlatformRelease) StatusCommon() *CommonStatus { return &r.Status.CommonStatus }
 
 func init() {
 	knownTypes = append(knownTypes, &PlatformRelease{}, &PlatformReleaseList{})

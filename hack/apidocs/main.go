@@ -15,6 +15,8 @@ import (
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/egov-vn/egov-operator/internal/conformity"
 )
 
 // kindOrder lists the kinds as a reader meets them.
@@ -81,6 +83,21 @@ func writeKind(b *bytes.Buffer, crd apiextensionsv1.CustomResourceDefinition) {
 		if prop, ok := schema.Properties[top]; ok {
 			writeFields(b, top, prop, required(schema, top))
 		}
+	}
+	b.WriteString("\n")
+	if names.Kind == "PlatformRelease" {
+		writeConformityTable(b)
+	}
+}
+
+// writeConformityTable writes the standards each component role must
+// declare, from the table the operator checks releases against.
+func writeConformityTable(b *bytes.Buffer) {
+	b.WriteString("A release is conformant only while every component's `conformity.standards` ")
+	b.WriteString("names the standards its role requires and no `validUntil` has passed (the day ends in Vietnam's time):\n\n")
+	b.WriteString("| component | must declare |\n|---|---|\n")
+	for _, req := range conformity.Required {
+		fmt.Fprintf(b, "| `%s` | %s |\n", req.Component, strings.Join(req.Standards, ", "))
 	}
 	b.WriteString("\n")
 }

@@ -19,7 +19,7 @@ func TestAPIReferenceIsCurrent(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Fatal("docs/api.md is stale: run `make manifests`")
 	}
-	for _, field := range []string{"`spec.province.code`", "`spec.components[].image`", "`spec.waves[].maxUnavailable`", "`spec.storage.size`"} {
+	for _, field := range []string{"`spec.province.code`", "`spec.components[].image`", "`spec.waves[].maxUnavailable`", "`spec.storage.size`", "| `docExchange` | QCVN 102:2016/BTTTT |"} {
 		if !bytes.Contains(got, []byte(field)) {
 			t.Errorf("docs/api.md lacks %s", field)
 		}
