@@ -67,13 +67,13 @@ func (r *ProvincePortalReconciler) checkTenancy(ctx context.Context, s *portalSc
 // namespace to the province it claims, and the namespace's province label.
 // Every namespace counts as assigned when the NationalPlatform does not
 // require the label.
-func (r *ProvincePortalReconciler) namespaceAssigned(ctx context.Context, n *platformv1alpha1.NationalPlatform, p *platformv1alpha1.ProvincePortal) (bool, string, error) {
+func (d deps) namespaceAssigned(ctx context.Context, n *platformv1alpha1.NationalPlatform, p *platformv1alpha1.ProvincePortal) (bool, string, error) {
 	if required := n.Spec.Tenancy.RequireNamespaceLabel; required != nil && !*required {
 		return true, "", nil
 	}
 	ns := &metav1.PartialObjectMetadata{}
 	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
-	if err := r.Get(ctx, types.NamespacedName{Name: p.Namespace}, ns); err != nil {
+	if err := d.Get(ctx, types.NamespacedName{Name: p.Namespace}, ns); err != nil {
 		return false, "", client.IgnoreNotFound(err)
 	}
 	label := ns.Labels[platformv1alpha1.ProvinceLabel]

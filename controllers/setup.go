@@ -37,6 +37,7 @@ func Setup(mgr ctrl.Manager) error {
 		(&OneStopShopReconciler{deps: d}).SetupWithManager,
 		(&DocExchangeNodeReconciler{deps: d}).SetupWithManager,
 		(&NationalPlatformReconciler{deps: d}).SetupWithManager,
+		(&ProvinceReconciler{deps: d}).SetupWithManager,
 	} {
 		if err := setup(mgr); err != nil {
 			return err
