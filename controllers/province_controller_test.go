@@ -130,6 +130,19 @@ func TestProvinceReportsItsStack(t *testing.T) {
 	if c := meta.FindStatusCondition(p.Status.Conditions, platformv1alpha1.ConditionDegraded); c == nil || c.Status != metav1.ConditionTrue {
 		t.Errorf("Degraded %+v", c)
 	}
+	eventually(t, "the NationalPlatform counts the stalled province", func() error {
+		n := national()
+		if err := exists(n); err != nil {
+			return err
+		}
+		if s := n.Status.Provinces; s == nil || s.Total != 34 || s.Stalled < 1 {
+			return fmt.Errorf("status.provinces %+v", s)
+		}
+		if !slices.ContainsFunc(n.Status.Releases, func(r platformv1alpha1.ReleaseStacks) bool { return r.Release == testRelease && r.Stacks >= 1 }) {
+			return fmt.Errorf("status.releases %+v", n.Status.Releases)
+		}
+		return nil
+	})
 
 	// The Secret is back: so is the province.
 	create(t, &corev1.Secret{
