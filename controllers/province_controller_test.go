@@ -153,6 +153,21 @@ func TestProvinceReportsItsStack(t *testing.T) {
 	waitProvince(t, "86", metav1.ConditionTrue, platformv1alpha1.ReasonReady)
 }
 
+// The domains a portal may use are its Province's, which central ops change.
+func TestProvinceDomainsDecideWhereAPortalIsServed(t *testing.T) {
+	ensureNational(t)
+	eventually(t, "Province 82", func() error { _, err := getProvince("82"); return err })
+	t.Cleanup(func() { patchProvince(t, "82", `{"spec":{"domains":["dongthap.gov.vn"]}}`) })
+	portal := province(t, "82", func(p *platformv1alpha1.ProvincePortal) { p.Spec.Domain = "dichvucong.dongthap.vn" })
+	waitStalled(t, portal, platformv1alpha1.ReasonDomainNotAssigned)
+
+	patchProvince(t, "82", `{"spec":{"domains":["dongthap.gov.vn","dongthap.vn"]}}`)
+	waitReady(t, portal)
+
+	patchProvince(t, "82", `{"spec":{"domains":["dongthap.gov.vn"]}}`)
+	waitStalled(t, portal, platformv1alpha1.ReasonDomainNotAssigned)
+}
+
 func TestIdleProvincesMakeNoWrites(t *testing.T) {
 	eventually(t, "Province 14", func() error { _, err := getProvince("14"); return err })
 	time.Sleep(2 * time.Second)
