@@ -246,8 +246,8 @@ func (f followers) inNamespace(ctx context.Context, obj client.Object) []reconci
 
 // watch adds the watches a follower kind needs: its portal (spec changes,
 // pause and stall), the ConfigMaps the portal publishes, the portal's SubCA
-// Issuer and Certificate, the NationalPlatform and
-// releases (spec changes), and the arrivals, departures and spec changes of
+// Issuer and Certificate, the NationalPlatform, releases and Provinces
+// (spec changes), and the arrivals, departures and spec changes of
 // its own kind in the namespace. The Secrets it uses are watched namespace
 // by namespace: see complete.
 func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builder {
@@ -259,6 +259,7 @@ func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builde
 		Watches(&cmapi.Certificate{}, handler.EnqueueRequestsFromMapFunc(f.ofSubCA)).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
+		Watches(&platformv1alpha1.Province{}, handler.EnqueueRequestsFromMapFunc(f.ofProvince), specChanges).
 		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace), specChanges)
 }
 

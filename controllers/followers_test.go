@@ -143,8 +143,11 @@ func TestOneStopShopConverges(t *testing.T) {
 
 func TestFollowersRecoverWhenTheirPortalAppears(t *testing.T) {
 	ensureNational(t)
-	// The namespace and Secrets exist, the portal does not yet.
-	p := province(t, "25")
+	// The namespace and Secrets exist, the portal does not yet. It is
+	// deleted once Ready: deleted during its first reconcile, it could have
+	// children applied after it is gone, which only a real garbage collector
+	// (not the test's single sweep) would remove.
+	p := waitReady(t, province(t, "25"))
 	deletePortal(t, p)
 	collectGarbage(t, p)
 	s := oneStopShop(t, p, true)

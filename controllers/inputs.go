@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -16,7 +15,6 @@ import (
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
 	"github.com/egov-vn/egov-operator/internal/conformity"
-	"github.com/egov-vn/egov-operator/internal/provinces"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -193,30 +191,6 @@ func recordInput(obj object, conditionType string, err error, okMessage string) 
 // recordDisabled records a feature the user turned off as configured.
 func recordDisabled(obj object, conditionType, message string) {
 	conditions.Set(&obj.StatusCommon().Conditions, obj.GetGeneration(), conditionType, true, platformv1alpha1.ReasonDisabled, message)
-}
-
-// provinceDomains returns the domains assigned to a province: its hosts, and
-// the names its certificates and SubCA carry, must be one of them or under
-// one. It is the one place that says where they come from (the province
-// table today), so a province's names never come from what its
-// administrator writes.
-func provinceDomains(code platformv1alpha1.ProvinceCode) []string {
-	unit, _ := provinces.Lookup(string(code))
-	return unit.Domains()
-}
-
-// checkHost refuses a host that is neither one of the province's domains nor
-// under one; what names the host is given as source, e.g. spec.domain.
-func checkHost(source, host string, code platformv1alpha1.ProvinceCode) error {
-	domains := provinceDomains(code)
-	for _, d := range domains {
-		if host == d || strings.HasSuffix(host, "."+d) {
-			return nil
-		}
-	}
-	return conditions.Stalled(platformv1alpha1.ReasonDomainNotAssigned,
-		"%s %s is not assigned to province %s: use %s or a host under it",
-		source, host, code, strings.Join(domains, " or "))
 }
 
 // mergeRevisions adds the owner's certificate revisions to versions.

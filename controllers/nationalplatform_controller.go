@@ -61,17 +61,10 @@ func (r *NationalPlatformReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	conditions.Set(&n.Status.Conditions, n.Generation, platformv1alpha1.ConditionCAIssuerReady, ready, reason, message)
 
-	portals := &platformv1alpha1.ProvincePortalList{}
-	if err := r.List(ctx, portals); err != nil {
+	staleAt, err := r.reportFleet(ctx, n)
+	if err != nil {
 		return ctrl.Result{}, err
 	}
-	summary := &platformv1alpha1.FleetSummary{Total: int32(len(portals.Items))}
-	for i := range portals.Items {
-		if conditions.IsTrue(portals.Items[i].Status.Conditions, platformv1alpha1.ConditionReady) {
-			summary.Ready++
-		}
-	}
-	n.Status.Provinces = summary
 
 	// Invalid roots are reported but do not stop the platform: the valid ones serve.
 	conditions.Summarize(&n.Status.Conditions, n.Generation, nil, platformv1alpha1.ConditionCAIssuerReady)
@@ -82,7 +75,7 @@ func (r *NationalPlatformReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		r.Recorder.Eventf(n, nil, corev1.EventTypeWarning, platformv1alpha1.ReasonInvalidTrustedRoots, "Check",
 			"some trusted roots were left out of the provinces' trust bundles; see status.trustedRoots")
 	}
-	return resultAt(r.Clock, checked.NextExpiry, patchStatusIfChanged(ctx, r.Client, n, orig))
+	return resultAt(r.Clock, earliest(checked.NextExpiry, staleAt), patchStatusIfChanged(ctx, r.Client, n, orig))
 }
 
 func (r *NationalPlatformReconciler) caIssuerReady(ctx context.Context, name string) (bool, string, string, error) {
@@ -101,7 +94,8 @@ func (r *NationalPlatformReconciler) caIssuerReady(ctx context.Context, name str
 }
 
 // SetupWithManager registers the controller: its own spec, the national CA
-// issuer and every ProvincePortal's readiness feed the status.
+// issuer, the Provinces' reports and the certificates the portals and
+// document exchange nodes report feed the status.
 func (r *NationalPlatformReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	toNational := handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
 		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: platformv1alpha1.NationalPlatformName}}}
@@ -110,6 +104,8 @@ func (r *NationalPlatformReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&platformv1alpha1.NationalPlatform{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&cmapi.ClusterIssuer{}, toNational).
+		Watches(&platformv1alpha1.Province{}, toNational).
 		Watches(&platformv1alpha1.ProvincePortal{}, toNational).
+		Watches(&platformv1alpha1.DocExchangeNode{}, toNational).
 		Complete(r)
 }

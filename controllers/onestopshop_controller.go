@@ -95,9 +95,9 @@ func (r *OneStopShopReconciler) checkTLS(ctx context.Context, s *shopScope) erro
 	portal := s.portal.portal
 	host, _ := render.OneStopShopHost(s.shop, portal)
 	if s.shop.Spec.Domain == "" {
-		return checkHost("the domain of ProvincePortal "+portal.Name, host, portal.Spec.Province.Code)
+		return r.checkHost(ctx, "the domain of ProvincePortal "+portal.Name, host, portal.Spec.Province.Code)
 	}
-	if err := checkHost("spec.domain", host, portal.Spec.Province.Code); err != nil {
+	if err := r.checkHost(ctx, "spec.domain", host, portal.Spec.Province.Code); err != nil {
 		return err
 	}
 	_, err := r.resolvePublicIssuer(ctx, portal, s.portal.national)

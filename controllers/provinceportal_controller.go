@@ -100,6 +100,7 @@ func (r *ProvincePortalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(r.allPortals), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfRelease), specChanges).
 		Watches(&cmapi.ClusterIssuer{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfClusterIssuer), specChanges).
+		Watches(&platformv1alpha1.Province{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfProvince), specChanges).
 		WatchesRawSource(issuers).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.portalsInNamespace), builder.OnlyMetadata,
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).

@@ -67,13 +67,13 @@ func (r *ProvincePortalReconciler) checkTenancy(ctx context.Context, s *portalSc
 // namespace to the province it claims, and the namespace's province label.
 // Every namespace counts as assigned when the NationalPlatform does not
 // require the label.
-func (r *ProvincePortalReconciler) namespaceAssigned(ctx context.Context, n *platformv1alpha1.NationalPlatform, p *platformv1alpha1.ProvincePortal) (bool, string, error) {
+func (d deps) namespaceAssigned(ctx context.Context, n *platformv1alpha1.NationalPlatform, p *platformv1alpha1.ProvincePortal) (bool, string, error) {
 	if required := n.Spec.Tenancy.RequireNamespaceLabel; required != nil && !*required {
 		return true, "", nil
 	}
 	ns := &metav1.PartialObjectMetadata{}
 	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
-	if err := r.Get(ctx, types.NamespacedName{Name: p.Namespace}, ns); err != nil {
+	if err := d.Get(ctx, types.NamespacedName{Name: p.Namespace}, ns); err != nil {
 		return false, "", client.IgnoreNotFound(err)
 	}
 	label := ns.Labels[platformv1alpha1.ProvinceLabel]
@@ -82,9 +82,9 @@ func (r *ProvincePortalReconciler) namespaceAssigned(ctx context.Context, n *pla
 
 // checkDomain serves the portal, and issues its SubCA and certificates, only
 // at a host of its province's domains.
-func (r *ProvincePortalReconciler) checkDomain(_ context.Context, s *portalScope) error {
+func (r *ProvincePortalReconciler) checkDomain(ctx context.Context, s *portalScope) error {
 	p := s.portal
-	return checkHost("spec.domain", string(p.Spec.Domain), p.Spec.Province.Code)
+	return r.checkHost(ctx, "spec.domain", string(p.Spec.Domain), p.Spec.Province.Code)
 }
 
 // olderThan orders claims: creation time, then namespace/name.
@@ -136,10 +136,14 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 			solvesHTTP01 = solvesHTTP01 || solver.HTTP01 != nil
 		}
 	}
+	domains, err := r.provinceDomains(ctx, p.Spec.Province.Code)
+	if err != nil {
+		return err
+	}
 	checked := trust.Check(n.Spec.Trust.TrustedRoots, r.Clock.Now())
 	s.requeueAt = earliest(checked.NextExpiry, releaseExpiry)
 	s.inputs = render.PortalInputs{
-		Portal: p, National: n, Domains: provinceDomains(p.Spec.Province.Code), Release: release, Component: component,
+		Portal: p, National: n, Domains: domains, Release: release, Component: component,
 		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: solvesHTTP01,
 	}
 	return nil

@@ -38,6 +38,7 @@ func Setup(mgr ctrl.Manager) error {
 		(&DocExchangeNodeReconciler{deps: d}).SetupWithManager,
 		(&NationalPlatformReconciler{deps: d}).SetupWithManager,
 		(&PlatformReleaseReconciler{deps: d}).SetupWithManager,
+		(&ProvinceReconciler{deps: d}).SetupWithManager,
 	} {
 		if err := setup(mgr); err != nil {
 			return err

@@ -162,12 +162,38 @@ type Tenancy struct {
 	RequireNamespaceLabel *bool `json:"requireNamespaceLabel,omitempty"`
 }
 
-// FleetSummary counts the provinces of the fleet.
+// FleetSummary counts the provinces of the fleet, from their Provinces.
 type FleetSummary struct {
-	// total is the number of ProvincePortals in the cluster.
+	// total is the number of Provinces.
 	Total int32 `json:"total"`
-	// ready is the number of them that are Ready.
+	// ready is the number of them whose every stack is Ready.
 	Ready int32 `json:"ready"`
+	// degraded is the number of them with a stack not Ready, none Stalled.
+	// +optional
+	Degraded int32 `json:"degraded,omitempty"`
+	// stalled is the number of them with a Stalled stack: a user must act.
+	// +optional
+	Stalled int32 `json:"stalled,omitempty"`
+}
+
+// ReleaseStacks counts the stacks that run a release.
+type ReleaseStacks struct {
+	// release is the PlatformRelease's name.
+	// +kubebuilder:validation:MaxLength=63
+	Release string `json:"release"`
+	// stacks is how many stacks (a province's environment) run it.
+	Stacks int32 `json:"stacks"`
+}
+
+// CertificateExpiry reports the fleet's certificates expiring soon.
+type CertificateExpiry struct {
+	// count is the number of the fleet's certificates expiring within 30 days.
+	Count int32 `json:"count"`
+	// soonest are the first of them to expire.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=5
+	Soonest []ExpiringCertificate `json:"soonest,omitempty"`
 }
 
 // TrustedRootStatus reports one trusted root as the operator checked it.
@@ -187,9 +213,19 @@ type TrustedRootStatus struct {
 // NationalPlatformStatus reports the national issuer, the trust roots and the fleet.
 type NationalPlatformStatus struct {
 	CommonStatus `json:",inline"`
-	// provinces summarises the fleet's ProvincePortals.
+	// provinces summarises the fleet's Provinces.
 	// +optional
 	Provinces *FleetSummary `json:"provinces,omitempty"`
+	// releases counts, per release, the stacks that run it.
+	// +optional
+	// +listType=map
+	// +listMapKey=release
+	// +kubebuilder:validation:MaxItems=64
+	Releases []ReleaseStacks `json:"releases,omitempty"`
+	// expiringCertificates reports the certificates of every province that
+	// expire within 30 days.
+	// +optional
+	ExpiringCertificates *CertificateExpiry `json:"expiringCertificates,omitempty"`
 	// trustedRoots reports each trusted root and whether it is in the bundle.
 	// +optional
 	// +listType=map

@@ -234,3 +234,23 @@ func RetiredCodes() []string {
 	}
 	return codes
 }
+
+// Regions a unit belongs to, by code.
+const (
+	North   = "north"
+	Central = "central"
+	South   = "south"
+)
+
+// Region returns the unit's region: north for codes 01–37, central (the
+// Central Highlands included) for 38–68, south for 75–96.
+func (u Unit) Region() string {
+	switch {
+	case u.Code <= "37":
+		return North
+	case u.Code <= "68":
+		return Central
+	default:
+		return South
+	}
+}

@@ -47,6 +47,29 @@ func TestAllProvincesAreReady(t *testing.T) {
 	})
 }
 
+// After the demo every Province reads Ready: kubectl get provinces shows the
+// whole country served.
+func TestEveryProvinceReadsReady(t *testing.T) {
+	eventually(t, 30e9, "every Province Ready", func() error {
+		list := &platformv1alpha1.ProvinceList{}
+		if err := k8s.List(ctx(), list); err != nil {
+			return err
+		}
+		if len(list.Items) != len(provinces.Codes()) {
+			return fmt.Errorf("%d Provinces, want %d", len(list.Items), len(provinces.Codes()))
+		}
+		for _, p := range list.Items {
+			if !meta.IsStatusConditionTrue(p.Status.Conditions, platformv1alpha1.ConditionReady) {
+				return fmt.Errorf("Province %s (%s) is not Ready: %+v", p.Name, p.Spec.DisplayName, p.Status.Conditions)
+			}
+			if p.Labels[platformv1alpha1.RegionLabel] == "" || p.Status.Release == "" {
+				return fmt.Errorf("Province %s: labels %v, release %q", p.Name, p.Labels, p.Status.Release)
+			}
+		}
+		return nil
+	})
+}
+
 // Every generated pod was admitted under `enforce: restricted` and runs on a kwok node.
 func TestWorkloadsRunOnKwokNodesUnderRestrictedPodSecurity(t *testing.T) {
 	for _, u := range provinces.All() {
