@@ -18,7 +18,7 @@ import (
 )
 
 // kindOrder lists the kinds as a reader meets them.
-var kindOrder = []string{"NationalPlatform", "PlatformRelease", "FleetRollout", "ProvincePortal", "OneStopShop", "DocExchangeNode"}
+var kindOrder = []string{"NationalPlatform", "PlatformRelease", "FleetRollout", "ProvinceAssignment", "ProvincePortal", "OneStopShop", "DocExchangeNode"}
 
 func main() {
 	crds := flag.String("crds", "config/crd/bases", "directory of the generated CRDs")
