@@ -59,7 +59,9 @@ func resolvePortal(ctx context.Context, c client.Client, obj object, ref platfor
 		return in, err
 	}
 	in.portal, in.national = portal, national
-	in.release = render.EffectiveRelease(portal.Spec.Release, national.Spec.DefaultRelease)
+	if in.release, err = effectiveRelease(ctx, c, portal, national.Spec.DefaultRelease); err != nil {
+		return in, err
+	}
 	if in.component, err = getRelease(ctx, c, in.release, component); err != nil {
 		return in, err
 	}
@@ -206,7 +208,19 @@ func (f followers) ofRelease(ctx context.Context, obj client.Object) []reconcile
 		if err := f.Get(ctx, types.NamespacedName{Namespace: it.key.Namespace, Name: it.portal}, portal); err != nil {
 			return false
 		}
-		return render.EffectiveRelease(portal.Spec.Release, defaultRelease) == obj.GetName()
+		release, err := effectiveRelease(ctx, f.Client, portal, defaultRelease)
+		return err == nil && release == obj.GetName()
+	})
+}
+
+// ofAssignment: the followers whose portal serves the assignment's province and environment.
+func (f followers) ofAssignment(ctx context.Context, obj client.Object) []reconcile.Request {
+	return f.where(ctx, "", func(it follower) bool {
+		portal := &platformv1alpha1.ProvincePortal{}
+		if err := f.Get(ctx, types.NamespacedName{Namespace: it.key.Namespace, Name: it.portal}, portal); err != nil {
+			return false
+		}
+		return assignedTo(obj, portal)
 	})
 }
 
@@ -254,6 +268,7 @@ func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builde
 		Watches(&cmapi.Certificate{}, handler.EnqueueRequestsFromMapFunc(f.ofSubCA)).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
+		Watches(&platformv1alpha1.ProvinceAssignment{}, handler.EnqueueRequestsFromMapFunc(f.ofAssignment), specChanges).
 		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace), specChanges)
 }
 
