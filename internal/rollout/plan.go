@@ -144,11 +144,14 @@ func Plan(in Input) Output {
 			}
 		case state == platformv1alpha1.RolloutDone:
 			earlierUnavailable += countUnavailable(verdicts)
+		case ended:
+			for j := range verdicts {
+				if verdicts[j].status.State == platformv1alpha1.RolloutPending {
+					verdicts[j].status.Reason = "its stack appeared after the rollout completed: a later rollout moves it"
+				}
+			}
 		default:
 			current = wave.Name
-			if ended {
-				break
-			}
 			admitted, waitingWindow, wake := p.admit(wave, verdicts, earlierUnavailable, hold, loc)
 			out.Assignments = append(out.Assignments, admitted...)
 			out.WakeAt = earliest(out.WakeAt, wake)

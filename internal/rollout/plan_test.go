@@ -354,3 +354,30 @@ func TestStatusIsRebuiltFromAssignmentsAfterItIsWiped(t *testing.T) {
 		t.Errorf("rebuilt states: 42 %s, 04 %s, 08 %s", f.state("42"), f.state("04"), f.state("08"))
 	}
 }
+
+func TestAnUnknownTimeZoneStartsNoOne(t *testing.T) {
+	f := newFleet(t, wave("pilot", one(), "42"))
+	f.in.Rollout.Spec.TimeZone = "Asia/Hanoi_City"
+	if out := f.plan(); len(out.Assignments) != 0 {
+		t.Fatalf("wrote %v with windows read in an unknown time zone", out.Assignments)
+	}
+	if c := f.condition(platformv1alpha1.ConditionStalled); c == nil || c.Reason != platformv1alpha1.ReasonInvalidTimeZone || !strings.Contains(c.Message, "Asia/Hanoi_City") {
+		t.Errorf("Stalled is %+v, want InvalidTimeZone naming the zone", c)
+	}
+}
+
+func TestACompleteRolloutStaysComplete(t *testing.T) {
+	f := newFleet(t, wave("pilot", one(), "42", "01"))
+	f.in.Stacks = slices.DeleteFunc(f.in.Stacks, func(s Stack) bool { return s.Province == "01" })
+	f.plan()
+	f.converge()
+	f.advance(soak)
+	f.plan()
+	if !f.complete() {
+		t.Fatalf("not complete: %+v", f.in.Rollout.Status)
+	}
+	f.addStack("01", "ProvincePortal egov-01/portal")
+	if out := f.plan(); len(out.Assignments) != 0 || !f.complete() || f.state("01") != platformv1alpha1.RolloutPending {
+		t.Errorf("a complete rollout wrote %v, complete %v, 01 %s; want no writes, still complete, 01 pending", out.Assignments, f.complete(), f.state("01"))
+	}
+}
