@@ -63,7 +63,12 @@ func resolvePortal(ctx context.Context, c client.Client, obj object, ref platfor
 		return in, err
 	}
 	in.portal, in.national = portal, national
-	release := render.EffectiveRelease(portal.Spec.Release, national.Spec.DefaultRelease)
+	release, err := effectiveRelease(ctx, c, portal, national.Spec.DefaultRelease)
+	if err != nil {
+		return in, err
+	}
+	// The release is the follower's only once it is found and conformant:
+	// status.release keeps naming what the pods run until then.
 	if in.component, in.releaseExpiry, err = getRelease(ctx, c, release, component, now); err != nil {
 		return in, err
 	}
@@ -211,7 +216,19 @@ func (f followers) ofRelease(ctx context.Context, obj client.Object) []reconcile
 		if err := f.Get(ctx, types.NamespacedName{Namespace: it.key.Namespace, Name: it.portal}, portal); err != nil {
 			return false
 		}
-		return render.EffectiveRelease(portal.Spec.Release, defaultRelease) == obj.GetName()
+		release, err := effectiveRelease(ctx, f.Client, portal, defaultRelease)
+		return err == nil && release == obj.GetName()
+	})
+}
+
+// ofAssignment: the followers whose portal serves the assignment's province and environment.
+func (f followers) ofAssignment(ctx context.Context, obj client.Object) []reconcile.Request {
+	return f.where(ctx, "", func(it follower) bool {
+		portal := &platformv1alpha1.ProvincePortal{}
+		if err := f.Get(ctx, types.NamespacedName{Namespace: it.key.Namespace, Name: it.portal}, portal); err != nil {
+			return false
+		}
+		return assignedTo(obj, portal)
 	})
 }
 
@@ -260,6 +277,7 @@ func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builde
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(f.all), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
 		Watches(&platformv1alpha1.Province{}, handler.EnqueueRequestsFromMapFunc(f.ofProvince), specChanges).
+		Watches(&platformv1alpha1.ProvinceAssignment{}, handler.EnqueueRequestsFromMapFunc(f.ofAssignment), specChanges).
 		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace), specChanges)
 }
 

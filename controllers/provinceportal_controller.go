@@ -41,7 +41,7 @@ type portalScope struct {
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=provinceportals,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=provinceportals/status,verbs=get;patch
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=provinceportals/finalizers,verbs=update
-// +kubebuilder:rbac:groups=platform.egov.vn,resources=nationalplatforms;platformreleases,verbs=get;list;watch
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=nationalplatforms;platformreleases;provinceassignments,verbs=get;list;watch
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificates;issuers,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificates/status,verbs=patch
 // +kubebuilder:rbac:groups=cert-manager.io,resources=clusterissuers,verbs=get;list;watch
@@ -99,6 +99,7 @@ func (r *ProvincePortalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{})))).
 		Watches(&platformv1alpha1.NationalPlatform{}, handler.EnqueueRequestsFromMapFunc(r.allPortals), specChanges).
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfRelease), specChanges).
+		Watches(&platformv1alpha1.ProvinceAssignment{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfAssignment), specChanges).
 		Watches(&cmapi.ClusterIssuer{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfClusterIssuer), specChanges).
 		Watches(&platformv1alpha1.Province{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfProvince), specChanges).
 		WatchesRawSource(issuers).

@@ -106,7 +106,10 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	if _, err := r.Secrets.in(ctx, p.Namespace); err != nil {
 		return err
 	}
-	release := render.EffectiveRelease(p.Spec.Release, n.Spec.DefaultRelease)
+	release, err := effectiveRelease(ctx, r.Client, p, n.Spec.DefaultRelease)
+	if err != nil {
+		return err
+	}
 	component, releaseExpiry, err := getRelease(ctx, r.Client, release, platformv1alpha1.ComponentPortal, r.Clock.Now())
 	if err != nil {
 		return err

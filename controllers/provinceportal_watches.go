@@ -50,8 +50,14 @@ func (r *ProvincePortalReconciler) portalsOfRelease(ctx context.Context, obj cli
 		defaultRelease = string(national.Spec.DefaultRelease)
 	}
 	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
-		return render.EffectiveRelease(p.Spec.Release, platformv1alpha1.ReleaseName(defaultRelease)) == obj.GetName()
+		release, err := effectiveRelease(ctx, r.Client, p, platformv1alpha1.ReleaseName(defaultRelease))
+		return err == nil && release == obj.GetName()
 	})
+}
+
+// portalsOfAssignment: the portals of the assignment's province and environment.
+func (r *ProvincePortalReconciler) portalsOfAssignment(ctx context.Context, obj client.Object) []reconcile.Request {
+	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool { return assignedTo(obj, p) })
 }
 
 // portalsOfClusterIssuer: every portal when it is the national CA, else the

@@ -20,7 +20,7 @@ import (
 )
 
 // kindOrder lists the kinds as a reader meets them.
-var kindOrder = []string{"NationalPlatform", "PlatformRelease", "FleetRollout", "Province", "ProvincePortal", "OneStopShop", "DocExchangeNode"}
+var kindOrder = []string{"NationalPlatform", "PlatformRelease", "FleetRollout", "Province", "ProvinceAssignment", "ProvincePortal", "OneStopShop", "DocExchangeNode"}
 
 func main() {
 	crds := flag.String("crds", "config/crd/bases", "directory of the generated CRDs")

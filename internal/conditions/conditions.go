@@ -6,6 +6,7 @@ package conditions
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -39,12 +40,19 @@ func AsUserError(err error) (*UserError, bool) {
 // Set records a condition for the given generation. The transition time
 // moves only when the status does, so an unchanged condition is no change.
 func Set(conds *[]metav1.Condition, generation int64, conditionType string, status bool, reason, message string) {
+	SetAt(conds, generation, conditionType, status, reason, message, time.Time{})
+}
+
+// SetAt is Set with the transition time given, for pure code that holds no
+// clock; a zero time means the current time.
+func SetAt(conds *[]metav1.Condition, generation int64, conditionType string, status bool, reason, message string, now time.Time) {
 	s := metav1.ConditionFalse
 	if status {
 		s = metav1.ConditionTrue
 	}
 	meta.SetStatusCondition(conds, metav1.Condition{
 		Type: conditionType, Status: s, Reason: reason, Message: message, ObservedGeneration: generation,
+		LastTransitionTime: metav1.NewTime(now),
 	})
 }
 

@@ -155,13 +155,17 @@ func TestPublicIssuerReplacesTheSubCAForTLSAndOpensTheACMESolver(t *testing.T) {
 }
 
 func TestEffectiveRelease(t *testing.T) {
-	if got := EffectiveRelease("egov-2026.12", "egov-2026.11"); got != "egov-2026.12" {
-		t.Errorf("a pin wins: got %s", got)
-	}
-	if got := EffectiveRelease("", "egov-2026.11"); got != "egov-2026.11" {
-		t.Errorf("the national default applies: got %s", got)
-	}
-	if got := EffectiveRelease("", ""); got != "" {
-		t.Errorf("no release: got %s", got)
+	for _, tc := range []struct {
+		pin, assigned, nationalDefault platformv1alpha1.ReleaseName
+		want                           string
+	}{
+		{"egov-2026.12", "egov-2027.01", "egov-2026.11", "egov-2026.12"}, // a pin wins
+		{"", "egov-2027.01", "egov-2026.11", "egov-2027.01"},             // then the assignment
+		{"", "", "egov-2026.11", "egov-2026.11"},                         // then the national default
+		{"", "", "", ""},
+	} {
+		if got := EffectiveRelease(tc.pin, tc.assigned, tc.nationalDefault); got != tc.want {
+			t.Errorf("EffectiveRelease(%q, %q, %q) = %q, want %q", tc.pin, tc.assigned, tc.nationalDefault, got, tc.want)
+		}
 	}
 }
