@@ -39,6 +39,7 @@ func Setup(mgr ctrl.Manager) error {
 		(&NationalPlatformReconciler{deps: d}).SetupWithManager,
 		(&PlatformReleaseReconciler{deps: d}).SetupWithManager,
 		(&ProvinceReconciler{deps: d}).SetupWithManager,
+		(&FleetRolloutReconciler{deps: d}).SetupWithManager,
 	} {
 		if err := setup(mgr); err != nil {
 			return err

@@ -1,0 +1,116 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
+)
+
+// waitPortalOn plays the missing controllers until the portal runs the
+// release, Ready.
+func waitPortalOn(t *testing.T, p *platformv1alpha1.ProvincePortal, release string) {
+	t.Helper()
+	eventually(t, fmt.Sprintf("ProvincePortal %s on %s", p.Name, release), func() error {
+		_ = playControllers(p.Namespace)
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(p), p); err != nil {
+			return err
+		}
+		if p.Status.Release != release || !conditions.IsTrue(p.Status.Conditions, platformv1alpha1.ConditionReady) {
+			return fmt.Errorf("runs %q, conditions %+v", p.Status.Release, p.Status.Conditions)
+		}
+		return nil
+	})
+}
+
+// waitAssignment waits for the assignment of a province's stack to name the release.
+func waitAssignment(t *testing.T, name, release string) {
+	t.Helper()
+	eventually(t, "ProvinceAssignment "+name+" of "+release, func() error {
+		a := &platformv1alpha1.ProvinceAssignment{}
+		if err := k8s.Get(context.Background(), client.ObjectKey{Name: name}, a); err != nil {
+			return err
+		}
+		if string(a.Spec.Release) != release {
+			return fmt.Errorf("assigns %s", a.Spec.Release)
+		}
+		return nil
+	})
+}
+
+func TestAFleetRolloutMovesItsWavesInOrderThenIdles(t *testing.T) {
+	ctx := context.Background()
+	ensureNational(t)
+	// New images, so that a stack takes a rollout of its workloads to move.
+	next := platformRelease("egov-2027.01", "1e6d4f6ce3fb8e4fce2e2b3b5d9d5cc0e9b2f9f4d8b2c6cae4a0fa7b2d3e4f50")
+	create(t, next)
+	t.Cleanup(func() { _ = k8s.Delete(context.Background(), next) })
+	waitRelease(t, next.Name, conformant(metav1.ConditionTrue))
+
+	staging := func(p *platformv1alpha1.ProvincePortal) { p.Spec.Environment = "staging" }
+	first, second := province(t, "01", staging), province(t, "04", staging)
+	waitPortalOn(t, first, testRelease)
+	waitPortalOn(t, second, testRelease)
+
+	fr := &platformv1alpha1.FleetRollout{
+		ObjectMeta: metav1.ObjectMeta{Name: "staging-to-2027-01"},
+		Spec: platformv1alpha1.FleetRolloutSpec{
+			Release: platformv1alpha1.ReleaseName(next.Name), Environment: "staging", SoakSeconds: ptr.To[int32](0),
+			Waves: []platformv1alpha1.Wave{
+				{Name: "first", Provinces: []platformv1alpha1.ProvinceCode{"01"}},
+				{Name: "second", Provinces: []platformv1alpha1.ProvinceCode{"04"}},
+			},
+		},
+	}
+	create(t, fr)
+	t.Cleanup(func() {
+		_ = k8s.Delete(context.Background(), fr)
+		for _, name := range []string{"01-staging", "04-staging"} {
+			_ = k8s.Delete(context.Background(), &platformv1alpha1.ProvinceAssignment{ObjectMeta: metav1.ObjectMeta{Name: name}})
+		}
+	})
+
+	waitAssignment(t, "01-staging", next.Name)
+	if err := k8s.Get(ctx, client.ObjectKey{Name: "04-staging"}, &platformv1alpha1.ProvinceAssignment{}); !apierrors.IsNotFound(err) {
+		t.Fatalf("the second wave started before the first was done (%v)", err)
+	}
+	waitPortalOn(t, first, next.Name)
+	waitAssignment(t, "04-staging", next.Name)
+	waitPortalOn(t, second, next.Name)
+	eventually(t, "FleetRollout Ready", func() error {
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(fr), fr); err != nil {
+			return err
+		}
+		if !conditions.IsTrue(fr.Status.Conditions, platformv1alpha1.ConditionReady) {
+			return fmt.Errorf("conditions %+v, waves %+v", fr.Status.Conditions, fr.Status.Waves)
+		}
+		return nil
+	})
+	if c := fr.Status.Counts; c.Done != 2 || c.Total != 2 {
+		t.Errorf("a finished rollout counts %+v, want 2 of 2 done", c)
+	}
+
+	// Let the stacks settle, then wake the finished rollout: it writes nothing.
+	time.Sleep(2 * time.Second)
+	before := operatorWrites.Load()
+	reconcilesBefore := reconciles(t, "fleetrollout")
+	change(t, fr, func() { fr.Annotations = map[string]string{"example.org/touched": "yes"} })
+	eventually(t, "a reconcile after the touch", func() error {
+		if reconciles(t, "fleetrollout") <= reconcilesBefore {
+			return fmt.Errorf("no reconcile yet")
+		}
+		return nil
+	})
+	time.Sleep(2 * time.Second)
+	if writes := operatorWrites.Load() - before; writes != 0 {
+		t.Fatalf("an idle finished FleetRollout made %d write requests", writes)
+	}
+}
