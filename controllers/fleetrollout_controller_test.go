@@ -100,17 +100,7 @@ func TestAFleetRolloutMovesItsWavesInOrderThenIdles(t *testing.T) {
 
 	// Let the stacks settle, then wake the finished rollout: it writes nothing.
 	time.Sleep(2 * time.Second)
-	before := operatorWrites.Load()
-	reconcilesBefore := reconciles(t, "fleetrollout")
-	change(t, fr, func() { fr.Annotations = map[string]string{"example.org/touched": "yes"} })
-	eventually(t, "a reconcile after the touch", func() error {
-		if reconciles(t, "fleetrollout") <= reconcilesBefore {
-			return fmt.Errorf("no reconcile yet")
-		}
-		return nil
-	})
-	time.Sleep(2 * time.Second)
-	if writes := operatorWrites.Load() - before; writes != 0 {
-		t.Fatalf("an idle finished FleetRollout made %d write requests", writes)
-	}
+	expectNoWritesAfter(t, func() {
+		change(t, fr, func() { fr.Annotations = map[string]string{"example.org/touched": "yes"} })
+	}, "fleetrollout")
 }

@@ -390,6 +390,32 @@ func waitObjectStalled(t *testing.T, obj object, reason string) *metav1.Conditio
 	return stalled
 }
 
+// expectNoWritesAfter runs touch, which must wake each of the controllers
+// once without changing anything they render from, waits for those
+// reconciles and fails if the operator made any write request meanwhile.
+func expectNoWritesAfter(t *testing.T, touch func(), controllers ...string) {
+	t.Helper()
+	total := func() float64 {
+		sum := 0.0
+		for _, c := range controllers {
+			sum += reconciles(t, c)
+		}
+		return sum
+	}
+	before, reconcilesBefore := operatorWrites.Load(), total()
+	touch()
+	eventually(t, fmt.Sprintf("%v reconciled after the touch", controllers), func() error {
+		if total() < reconcilesBefore+float64(len(controllers)) {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	time.Sleep(2 * time.Second)
+	if writes := operatorWrites.Load() - before; writes != 0 {
+		t.Fatalf("idle %v made %d write requests", controllers, writes)
+	}
+}
+
 // reconciles returns how many times a controller has reconciled so far.
 func reconciles(t *testing.T, controller string) float64 {
 	t.Helper()

@@ -81,15 +81,13 @@ func (r *PlatformReleaseReconciler) usage(ctx context.Context, release string) (
 	return usage, nil
 }
 
-// stackStatus returns what a stack reports about its province and release.
+// stackStatus returns what an object of a stack reports about its province
+// and release; other objects report nothing.
 func stackStatus(obj client.Object) platformv1alpha1.ProvinceStatus {
-	switch s := obj.(type) {
-	case *platformv1alpha1.ProvincePortal:
-		return s.Status.ProvinceStatus
-	case *platformv1alpha1.OneStopShop:
-		return s.Status.ProvinceStatus
-	case *platformv1alpha1.DocExchangeNode:
-		return s.Status.ProvinceStatus
+	if s, ok := obj.(interface {
+		StackStatus() platformv1alpha1.ProvinceStatus
+	}); ok {
+		return s.StackStatus()
 	}
 	return platformv1alpha1.ProvinceStatus{}
 }

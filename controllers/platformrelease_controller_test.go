@@ -157,17 +157,7 @@ func TestIdleReleaseMakesNoWrites(t *testing.T) {
 	ensureNational(t)
 	rel := waitRelease(t, testRelease, conformant(metav1.ConditionTrue))
 	time.Sleep(2 * time.Second)
-	before := operatorWrites.Load()
-	reconcilesBefore := reconciles(t, "platformrelease")
-	change(t, rel, func() { rel.Annotations = map[string]string{"example.org/touched": "yes"} })
-	eventually(t, "a reconcile after the touch", func() error {
-		if reconciles(t, "platformrelease") <= reconcilesBefore {
-			return fmt.Errorf("no reconcile yet")
-		}
-		return nil
-	})
-	time.Sleep(2 * time.Second)
-	if writes := operatorWrites.Load() - before; writes != 0 {
-		t.Fatalf("an idle release controller made %d write requests", writes)
-	}
+	expectNoWritesAfter(t, func() {
+		change(t, rel, func() { rel.Annotations = map[string]string{"example.org/touched": "yes"} })
+	}, "platformrelease")
 }

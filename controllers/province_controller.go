@@ -131,14 +131,9 @@ func (r *ProvinceReconciler) SetupWithManager(mgr ctrl.Manager) error {
 // provinceOfStack maps an object of a stack to its Province: a portal's
 // by its spec, a follower's by the province its status reports.
 func provinceOfStack(_ context.Context, obj client.Object) []reconcile.Request {
-	var code string
-	switch o := obj.(type) {
-	case *platformv1alpha1.ProvincePortal:
-		code = string(o.Spec.Province.Code)
-	case *platformv1alpha1.OneStopShop:
-		code = o.Status.Province
-	case *platformv1alpha1.DocExchangeNode:
-		code = o.Status.Province
+	code := stackStatus(obj).Province
+	if p, ok := obj.(*platformv1alpha1.ProvincePortal); ok {
+		code = string(p.Spec.Province.Code)
 	}
 	if code == "" {
 		return nil

@@ -121,21 +121,10 @@ func TestIdleOperatorMakesNoWrites(t *testing.T) {
 	p := waitReady(t, province(t, "01"))
 	// Let the last status and watch events settle, then count.
 	time.Sleep(2 * time.Second)
-	before := operatorWrites.Load()
-	reconcilesBefore := reconciles(t, "provinceportal")
-
 	// Wake the portal without changing anything it renders from.
-	change(t, p, func() { p.Annotations = map[string]string{"example.org/touched": "yes"} })
-	eventually(t, "a reconcile after the touch", func() error {
-		if reconciles(t, "provinceportal") <= reconcilesBefore {
-			return fmt.Errorf("no reconcile yet")
-		}
-		return nil
-	})
-	time.Sleep(2 * time.Second)
-	if writes := operatorWrites.Load() - before; writes != 0 {
-		t.Fatalf("an idle operator made %d write requests", writes)
-	}
+	expectNoWritesAfter(t, func() {
+		change(t, p, func() { p.Annotations = map[string]string{"example.org/touched": "yes"} })
+	}, "provinceportal")
 }
 
 func TestMissingNationalPlatformStallsThenRecovers(t *testing.T) {

@@ -221,6 +221,16 @@ type ProvinceStatus struct {
 	Release string `json:"release,omitempty"`
 }
 
+// StackStatus is what an object of a province's stack reports about the
+// province it serves and the release it runs.
+func (p *ProvincePortal) StackStatus() ProvinceStatus { return p.Status.ProvinceStatus }
+
+// StackStatus is what an object of a province's stack reports.
+func (o *OneStopShop) StackStatus() ProvinceStatus { return o.Status.ProvinceStatus }
+
+// StackStatus is what an object of a province's stack reports.
+func (d *DocExchangeNode) StackStatus() ProvinceStatus { return d.Status.ProvinceStatus }
+
 // StatusCommon gives the operator's shared status code access to every kind.
 func (p *ProvincePortal) StatusCommon() *CommonStatus { return &p.Status.CommonStatus }
 

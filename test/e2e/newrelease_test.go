@@ -120,7 +120,7 @@ func TestReleaseChangeIsReadyOnlyWhenNoOldPodRemains(t *testing.T) {
 				notReadySeen[key(obj)] = true
 				continue
 			}
-			if releaseOf(obj) != newRelease {
+			if obj.StackStatus().Release != newRelease {
 				continue
 			}
 			delete(remaining, key(obj))
@@ -139,6 +139,7 @@ func TestReleaseChangeIsReadyOnlyWhenNoOldPodRemains(t *testing.T) {
 type stackObject interface {
 	client.Object
 	StatusCommon() *platformv1alpha1.CommonStatus
+	StackStatus() platformv1alpha1.ProvinceStatus
 }
 
 // listStacks lists every ProvincePortal, OneStopShop and DocExchangeNode.
@@ -165,7 +166,7 @@ func describeRemaining(t *testing.T, remaining map[string]bool) []string {
 		obj := o.(stackObject)
 		if remaining[key(obj)] {
 			ready := meta.FindStatusCondition(obj.StatusCommon().Conditions, platformv1alpha1.ConditionReady)
-			out = append(out, fmt.Sprintf("%s on %s: %+v", key(obj), releaseOf(obj), ready))
+			out = append(out, fmt.Sprintf("%s on %s: %+v", key(obj), obj.StackStatus().Release, ready))
 		}
 	}
 	return out
@@ -183,18 +184,6 @@ func kindName(obj client.Object) string {
 		return "OneStopShop"
 	}
 	return "DocExchangeNode"
-}
-
-func releaseOf(obj client.Object) string {
-	switch o := obj.(type) {
-	case *platformv1alpha1.ProvincePortal:
-		return o.Status.Release
-	case *platformv1alpha1.OneStopShop:
-		return o.Status.Release
-	case *platformv1alpha1.DocExchangeNode:
-		return o.Status.Release
-	}
-	return ""
 }
 
 // oldPods lists the owner's running pods (not terminating) of another version.
