@@ -55,9 +55,12 @@ func (r *PlatformReleaseReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	return resultAt(r.Clock, checked.NextExpiry, err)
 }
 
-// usage counts the stacks that report the release as the one they run.
+// usage counts the stacks (a namespace's portal, one-stop-shop and exchange
+// nodes: one province and environment) of which some object reports the
+// release as the one it runs.
 func (r *PlatformReleaseReconciler) usage(ctx context.Context, release string) (*platformv1alpha1.ReleaseUsage, error) {
 	usage := &platformv1alpha1.ReleaseUsage{}
+	stacks := map[string]bool{}
 	for _, list := range []client.ObjectList{&platformv1alpha1.ProvincePortalList{}, &platformv1alpha1.OneStopShopList{}, &platformv1alpha1.DocExchangeNodeList{}} {
 		if err := r.List(ctx, list); err != nil {
 			return nil, err
@@ -71,13 +74,14 @@ func (r *PlatformReleaseReconciler) usage(ctx context.Context, release string) (
 			if s.Release != release {
 				continue
 			}
-			usage.Stacks++
+			stacks[item.(client.Object).GetNamespace()] = true
 			if s.Province != "" && !slices.Contains(usage.Codes, s.Province) {
 				usage.Codes = append(usage.Codes, s.Province)
 			}
 		}
 	}
 	slices.Sort(usage.Codes)
+	usage.Stacks = int32(len(stacks))
 	return usage, nil
 }
 

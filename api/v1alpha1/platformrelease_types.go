@@ -103,8 +103,9 @@ type PlatformReleaseStatus struct {
 
 // ReleaseUsage counts the stacks that report a release as theirs.
 type ReleaseUsage struct {
-	// stacks is how many ProvincePortals, OneStopShops and DocExchangeNodes
-	// report the release in their status.release.
+	// stacks is how many stacks (the ProvincePortal, OneStopShop and
+	// DocExchangeNodes of one namespace: a province in one environment) have
+	// an object that reports the release in its status.release.
 	// +required
 	Stacks int32 `json:"stacks"`
 	// codes are the codes of their provinces, sorted, each once.

@@ -114,8 +114,7 @@ type ProvinceReport struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:scope=Cluster,shortName=prov,categories=egov
-// +kubebuilder:printcolumn:name="Code",type=string,JSONPath=`.spec.code`
-// +kubebuilder:printcolumn:name="Name",type=string,JSONPath=`.spec.displayName`
+// +kubebuilder:printcolumn:name="Province",type=string,JSONPath=`.spec.displayName`
 // +kubebuilder:printcolumn:name="Region",type=string,JSONPath=`.metadata.labels.platform\.egov\.vn/region`
 // +kubebuilder:printcolumn:name="Release",type=string,JSONPath=`.status.release`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
