@@ -68,13 +68,18 @@ func resultAt(clk clock.PassiveClock, t time.Time, err error) (ctrl.Result, erro
 	return ctrl.Result{RequeueAfter: max(t.Sub(clk.Now()), time.Second)}, nil
 }
 
-// applyChildren applies every desired child, then deletes the children of
-// owner the render no longer produces. It returns the names of what it wrote.
-func applyChildren(ctx context.Context, a Applier, owner render.Owner, desired []client.Object) ([]string, error) {
+// applyChildren applies every desired child but the held ones, then deletes
+// the children of owner the render no longer produces (a held child is still
+// produced: a lagging cache must not make it stale). It returns the names of
+// what it wrote.
+func applyChildren(ctx context.Context, a Applier, owner render.Owner, desired []client.Object, held map[string]bool) ([]string, error) {
 	var written []string
 	want := map[string]bool{}
 	for _, obj := range desired {
 		want[render.Describe(obj)] = true
+		if held[render.Describe(obj)] {
+			continue
+		}
 		wrote, err := a.Apply(ctx, obj)
 		if err != nil {
 			return written, err
@@ -239,11 +244,11 @@ type writes map[string]bool
 // stack's certificates are issued, and records an Event naming what it
 // wrote. It returns what it wrote and the certificates held workloads wait for.
 func applyAndRecord(ctx context.Context, a Applier, recorder events.EventRecorder, obj client.Object, owner render.Owner, stack []client.Object) (writes, []string, error) {
-	stack, unissued, err := holdNewWorkloads(ctx, a.Client, stack)
+	held, unissued, err := heldWorkloads(ctx, a.Client, stack)
 	if err != nil {
 		return nil, nil, err
 	}
-	written, err := applyChildren(ctx, a, owner, stack)
+	written, err := applyChildren(ctx, a, owner, stack, held)
 	if len(written) > 0 {
 		sort.Strings(written)
 		recorder.Eventf(obj, nil, corev1.EventTypeNormal, "Applied", "Apply", "applied %v", written)

@@ -125,20 +125,17 @@ func (r *FleetRolloutReconciler) planInput(ctx context.Context, fr *platformv1al
 	return in, nil
 }
 
-// stacks lists the objects of every stack of the environment: each
-// ProvincePortal of it, with the one-stop-shops and document exchange
-// nodes of its namespace.
+// stacks lists the objects of every stack of the environment: the portal
+// serving each province in it (a claim from a namespace not assigned to the
+// province counts for nothing), with the one-stop-shops and document
+// exchange nodes of its namespace.
 func (r *FleetRolloutReconciler) stacks(ctx context.Context, environment string) ([]rollout.Stack, error) {
-	portals := &platformv1alpha1.ProvincePortalList{}
-	if err := r.List(ctx, portals); err != nil {
+	portals, err := r.servingPortals(ctx, func(p *platformv1alpha1.ProvincePortal) bool { return p.Spec.Environment == environment })
+	if err != nil {
 		return nil, err
 	}
 	var stacks []rollout.Stack
-	for i := range portals.Items {
-		portal := &portals.Items[i]
-		if portal.Spec.Environment != environment || !portal.DeletionTimestamp.IsZero() {
-			continue
-		}
+	for _, portal := range portals {
 		code := string(portal.Spec.Province.Code)
 		led := stackObject(code, "ProvincePortal", portal)
 		led.Pin = string(portal.Spec.Release)

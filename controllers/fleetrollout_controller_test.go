@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,4 +104,38 @@ func TestAFleetRolloutMovesItsWavesInOrderThenIdles(t *testing.T) {
 	expectNoWritesAfter(t, func() {
 		change(t, fr, func() { fr.Annotations = map[string]string{"example.org/touched": "yes"} })
 	}, "fleetrollout")
+}
+
+// A portal claiming a province from a namespace not assigned to it (a
+// squatter in another province's namespace) speaks for no one: it can
+// neither pin the province out of a rollout nor hold its wave back.
+func TestASquattingPortalIsNoStackOfTheProvince(t *testing.T) {
+	ensureNational(t)
+	real := waitReady(t, province(t, "86"))
+	squatter := &platformv1alpha1.ProvincePortal{
+		ObjectMeta: metav1.ObjectMeta{Name: "vinhlong", Namespace: province(t, "91").Namespace},
+		Spec: platformv1alpha1.ProvincePortalSpec{
+			Province: platformv1alpha1.ProvinceRef{Code: "86"}, OrganID: "000.00.00.H86",
+			Domain: "dichvucong.vinhlong.gov.vn", Release: "egov-pinned-away",
+		},
+	}
+	create(t, squatter)
+	t.Cleanup(func() { deletePortal(t, squatter) })
+	waitStalled(t, squatter, platformv1alpha1.ReasonNamespaceNotAssigned)
+	stacks, err := (&FleetRolloutReconciler{deps: deps{Client: k8s}}).stacks(context.Background(), "production")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stacks {
+		if s.Province == "86" && (s.Pin != "" || strings.Contains(s.Name, squatter.Namespace)) {
+			t.Errorf("province 86 counts %s (pin %q), a claim from a namespace assigned to 91", s.Name, s.Pin)
+		}
+	}
+	found := false
+	for _, s := range stacks {
+		found = found || s.Name == "ProvincePortal "+real.Namespace+"/"+real.Name
+	}
+	if !found {
+		t.Errorf("the portal serving 86 is not among the stacks: %+v", stacks)
+	}
 }

@@ -21,7 +21,7 @@ const soonestCertificates = 5
 // report computes the Province's status from its stacks: one per
 // environment, led by the ProvincePortal that serves the province there.
 func (r *ProvinceReconciler) report(ctx context.Context, p *platformv1alpha1.Province) error {
-	portals, err := r.servingPortals(ctx, p.Spec.Code)
+	portals, err := r.servingPortals(ctx, func(portal *platformv1alpha1.ProvincePortal) bool { return portal.Spec.Province.Code == p.Spec.Code })
 	if err != nil {
 		return err
 	}
@@ -46,11 +46,12 @@ func (r *ProvinceReconciler) report(ctx context.Context, p *platformv1alpha1.Pro
 	return nil
 }
 
-// servingPortals returns, ordered by environment, the portal serving each
-// environment of the province: in a namespace assigned to it, the oldest
-// claim (the others are Stalled with ProvinceClaimed).
-func (r *ProvinceReconciler) servingPortals(ctx context.Context, code platformv1alpha1.ProvinceCode) ([]*platformv1alpha1.ProvincePortal, error) {
-	national, err := getNational(ctx, r.Client)
+// servingPortals returns, among the portals keep accepts, the one serving
+// each province and environment, ordered by code and environment: in a
+// namespace assigned to the province, the oldest claim. A claim from an
+// unassigned namespace, or a younger one (both Stalled), speaks for no one.
+func (d deps) servingPortals(ctx context.Context, keep func(*platformv1alpha1.ProvincePortal) bool) ([]*platformv1alpha1.ProvincePortal, error) {
+	national, err := getNational(ctx, d.Client)
 	if _, missing := conditions.AsUserError(err); missing {
 		// Namespaces must then be labelled, as by default.
 		national, err = &platformv1alpha1.NationalPlatform{}, nil
@@ -59,29 +60,32 @@ func (r *ProvinceReconciler) servingPortals(ctx context.Context, code platformv1
 		return nil, err
 	}
 	list := &platformv1alpha1.ProvincePortalList{}
-	if err := r.List(ctx, list); err != nil {
+	if err := d.List(ctx, list); err != nil {
 		return nil, err
 	}
-	byEnvironment := map[string]*platformv1alpha1.ProvincePortal{}
+	serving := map[string]*platformv1alpha1.ProvincePortal{}
+	key := func(p *platformv1alpha1.ProvincePortal) string {
+		return string(p.Spec.Province.Code) + "/" + p.Spec.Environment
+	}
 	for i := range list.Items {
 		portal := &list.Items[i]
-		if portal.Spec.Province.Code != code || !portal.DeletionTimestamp.IsZero() {
+		if !keep(portal) || !portal.DeletionTimestamp.IsZero() {
 			continue
 		}
-		if assigned, _, err := r.namespaceAssigned(ctx, national, portal); err != nil {
+		if assigned, _, err := d.namespaceAssigned(ctx, national, portal); err != nil {
 			return nil, err
 		} else if !assigned {
 			continue
 		}
-		if other, ok := byEnvironment[portal.Spec.Environment]; !ok || olderThan(portal, other) {
-			byEnvironment[portal.Spec.Environment] = portal
+		if other, ok := serving[key(portal)]; !ok || olderThan(portal, other) {
+			serving[key(portal)] = portal
 		}
 	}
-	portals := make([]*platformv1alpha1.ProvincePortal, 0, len(byEnvironment))
-	for _, portal := range byEnvironment {
+	portals := make([]*platformv1alpha1.ProvincePortal, 0, len(serving))
+	for _, portal := range serving {
 		portals = append(portals, portal)
 	}
-	sort.Slice(portals, func(i, j int) bool { return portals[i].Spec.Environment < portals[j].Spec.Environment })
+	sort.Slice(portals, func(i, j int) bool { return key(portals[i]) < key(portals[j]) })
 	return portals, nil
 }
 

@@ -13,16 +13,17 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/render"
 )
 
-// holdNewWorkloads leaves out of stack every Deployment and StatefulSet that
-// does not exist yet while some Certificate of the stack is not issued and
-// settled (a revision, Ready for its current spec, no issuance under way):
-// the pod template's checksum covers the certificates' revisions, so a
-// workload created before them would roll its pods as soon as they are
-// issued. A workload that exists is always applied. It returns the stack to
-// apply and the certificates waited for.
-func holdNewWorkloads(ctx context.Context, c client.Reader, stack []client.Object) ([]client.Object, []string, error) {
+// heldWorkloads names (kind/name) the Deployments and StatefulSets of stack
+// that do not exist yet while some Certificate of the stack is not issued
+// and settled (a revision, Ready for its current spec, no issuance under
+// way): the pod template's checksum covers the certificates' revisions, so
+// a workload created before them would roll its pods as soon as they are
+// issued. A workload that exists is always applied. It returns the held
+// workloads and, when any is held, the certificates they wait for.
+func heldWorkloads(ctx context.Context, c client.Reader, stack []client.Object) (map[string]bool, []string, error) {
 	var unissued []string
 	for _, obj := range stack {
 		if _, ok := obj.(*cmapi.Certificate); !ok {
@@ -38,27 +39,24 @@ func holdNewWorkloads(ctx context.Context, c client.Reader, stack []client.Objec
 		}
 	}
 	if len(unissued) == 0 {
-		return stack, nil, nil
+		return nil, nil, nil
 	}
-	apply := make([]client.Object, 0, len(stack))
-	held := false
+	held := map[string]bool{}
 	for _, obj := range stack {
-		if isWorkload(obj) {
-			live := obj.DeepCopyObject().(client.Object)
-			err := c.Get(ctx, client.ObjectKeyFromObject(obj), live)
-			if apierrors.IsNotFound(err) {
-				held = true
-				continue
-			} else if err != nil {
-				return nil, nil, err
-			}
+		if !isWorkload(obj) {
+			continue
 		}
-		apply = append(apply, obj)
+		live := obj.DeepCopyObject().(client.Object)
+		if err := c.Get(ctx, client.ObjectKeyFromObject(obj), live); apierrors.IsNotFound(err) {
+			held[render.Describe(obj)] = true
+		} else if err != nil {
+			return nil, nil, err
+		}
 	}
-	if !held {
-		return stack, nil, nil
+	if len(held) == 0 {
+		return nil, nil, nil
 	}
-	return apply, unissued, nil
+	return held, unissued, nil
 }
 
 func isWorkload(obj client.Object) bool {
