@@ -82,11 +82,16 @@ func (a Applier) checkNameFree(ctx context.Context, desired *unstructured.Unstru
 	return checkSameController(existing, desired)
 }
 
-// checkSameController returns a NameConflict unless live is controlled by
-// the owner desired names.
+// checkSameController returns a NameConflict unless live is the operator's
+// child of the owner desired names: controlled by that owner, and carrying
+// what only the operator's applies give it, the managed-by label (which
+// admission lets no one else set) and egov-operator's apply entry. An owner
+// reference alone proves nothing: anyone who may create an object in the
+// namespace may point it at the province's portal.
 func checkSameController(live metav1.Object, desired *unstructured.Unstructured) error {
 	want := metav1.GetControllerOfNoCopy(desired)
-	if got := metav1.GetControllerOfNoCopy(live); got != nil && want != nil && got.UID == want.UID {
+	got := metav1.GetControllerOfNoCopy(live)
+	if got != nil && want != nil && got.UID == want.UID && live.GetLabels()[render.LabelManagedBy] == render.ManagedBy && appliedByOperator(live) {
 		return nil
 	}
 	owner := "this object"
@@ -219,6 +224,16 @@ func ownedFields(obj metav1.Object) (*fieldpath.Set, error) {
 		}
 	}
 	return nil, nil
+}
+
+// appliedByOperator reports whether egov-operator's applies own fields of obj.
+func appliedByOperator(obj metav1.Object) bool {
+	for _, entry := range obj.GetManagedFields() {
+		if isOwnApply(entry) {
+			return true
+		}
+	}
+	return false
 }
 
 // isOwnApply reports whether a managedFields entry records egov-operator's

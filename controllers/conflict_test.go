@@ -5,9 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
@@ -28,6 +31,15 @@ func TestAnObjectTheOperatorDidNotCreateIsNeverTakenOver(t *testing.T) {
 				Spec:       networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}},
 			}
 		},
+		"a look-alike SubCA Certificate pointing its owner reference at the portal": func(p *platformv1alpha1.ProvincePortal) client.Object {
+			return &cmapi.Certificate{
+				ObjectMeta: metav1.ObjectMeta{Name: render.PortalOwner(p).Name(render.RoleSubCA), Namespace: p.Namespace,
+					OwnerReferences: []metav1.OwnerReference{{APIVersion: platformv1alpha1.GroupVersion.String(), Kind: "ProvincePortal",
+						Name: p.Name, UID: p.UID, Controller: ptr.To(true)}}},
+				Spec: cmapi.CertificateSpec{SecretName: "rogue", IsCA: true, DNSNames: []string{"dichvucong.gov.vn"},
+					IssuerRef: cmmeta.IssuerReference{Name: "self-signed", Kind: cmapi.IssuerKind}},
+			}
+		},
 		"a ConfigMap labelled to look like the operator's": func(p *platformv1alpha1.ProvincePortal) client.Object {
 			return &corev1.ConfigMap{
 				ObjectMeta: metav1.ObjectMeta{Name: render.PortalOwner(p).Name(render.RoleInterconnect), Namespace: p.Namespace,
@@ -36,7 +48,7 @@ func TestAnObjectTheOperatorDidNotCreateIsNeverTakenOver(t *testing.T) {
 			}
 		},
 	}
-	codes := []string{"86", "91"}
+	codes := []string{"86", "91", "92"}
 	for name, squatter := range cases {
 		t.Run(name, func(t *testing.T) {
 			p := province(t, codes[0], func(p *platformv1alpha1.ProvincePortal) {
@@ -54,7 +66,7 @@ func TestAnObjectTheOperatorDidNotCreateIsNeverTakenOver(t *testing.T) {
 			if err := exists(live); err != nil {
 				t.Fatal(err)
 			}
-			if len(live.GetOwnerReferences()) != 0 || live.GetResourceVersion() != obj.GetResourceVersion() {
+			if live.GetResourceVersion() != obj.GetResourceVersion() || len(live.GetOwnerReferences()) != len(obj.GetOwnerReferences()) {
 				t.Errorf("%s was taken over: owners %v, resourceVersion %s → %s", obj.GetName(), live.GetOwnerReferences(), obj.GetResourceVersion(), live.GetResourceVersion())
 			}
 			// Deleting the portal leaves the object alone.
