@@ -126,3 +126,7 @@ envtest: ## Build etcd and kube-apiserver for the integration tests.
 .PHONY: kubectl
 kubectl: ## Build kubectl.
 	@hack/bootstrap.sh kubectl
+
+.PHONY: kubebuilder
+kubebuilder: ## Build the kubebuilder CLI.
+	@hack/bootstrap.sh kubebuilder

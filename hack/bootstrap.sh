@@ -5,6 +5,7 @@
 #
 #   hack/bootstrap.sh controller-gen   code and manifest generator
 #   hack/bootstrap.sh staticcheck      linter
+#   hack/bootstrap.sh kubebuilder      the kubebuilder CLI (keeps PROJECT, scaffolds webhooks, chart, dashboards)
 #   hack/bootstrap.sh envtest          etcd and kube-apiserver for integration tests
 #   hack/bootstrap.sh kubectl          kubectl
 #   hack/bootstrap.sh cluster          the local cluster: envtest, kubectl, controller-manager,
@@ -51,6 +52,20 @@ staticcheck() {
 	say "building staticcheck $STATICCHECK_VERSION"
 	GOBIN="$bin" quiet go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 	stamp "$out" "$STATICCHECK_VERSION"
+}
+
+# kubebuilder installs the CLI as a Go tool of its own module (no version
+# list is served by the proxy, so the version is always named).
+kubebuilder() {
+	local out="$bin/kubebuilder"
+	built kubebuilder "$out" "$KUBEBUILDER_VERSION" && return
+	say "building kubebuilder $KUBEBUILDER_VERSION"
+	local mod="$build/kubebuilder"
+	rm -rf "$mod" && mkdir -p "$mod"
+	cp "$root/hack/tools/kubebuilder/go.mod" "$mod/"
+	(cd "$mod" && quiet go get -tool "sigs.k8s.io/kubebuilder/v4@$KUBEBUILDER_VERSION" &&
+		GOBIN="$bin" go install sigs.k8s.io/kubebuilder/v4)
+	stamp "$out" "$KUBEBUILDER_VERSION"
 }
 
 etcd() {
@@ -137,6 +152,7 @@ for target in "$@"; do
 	case "$target" in
 	controller-gen) controller_gen ;;
 	staticcheck) staticcheck ;;
+	kubebuilder) kubebuilder ;;
 	envtest) etcd && kube kube-apiserver ;;
 	kubectl) kube kubectl ;;
 	cluster) etcd && kube kube-apiserver kubectl kube-controller-manager kube-scheduler && kwok && cert_manager ;;
