@@ -32,6 +32,9 @@ func Setup(mgr ctrl.Manager) error {
 	if err := mgr.Add(d.Secrets); err != nil {
 		return err
 	}
+	if err := registerMetrics(d); err != nil {
+		return err
+	}
 	for _, setup := range []func(ctrl.Manager) error{
 		(&ProvincePortalReconciler{deps: d}).SetupWithManager,
 		(&OneStopShopReconciler{deps: d}).SetupWithManager,

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"sync/atomic"
 	"testing"
@@ -27,6 +28,8 @@ var (
 	operatorCache client.Reader
 	// operatorWrites counts every write request the operator's client makes.
 	operatorWrites atomic.Int64
+	// metricsURL is where the operator's manager serves its metrics, over plain HTTP.
+	metricsURL string
 )
 
 // countWrites wraps the operator's client so tests can assert an idle
@@ -81,10 +84,16 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M, cfg *rest.Config) int {
+	metricsAddr, err := freeLocalAddress()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	metricsURL = "http://" + metricsAddr + "/metrics"
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 testenv.Scheme(),
 		Cache:                  CacheOptions(),
-		Metrics:                metricsserver.Options{BindAddress: "0"},
+		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress: "0",
 		NewClient: func(config *rest.Config, options client.Options) (client.Client, error) {
 			c, err := client.NewWithWatch(config, options)
@@ -113,4 +122,15 @@ func run(m *testing.M, cfg *rest.Config) int {
 		}
 	}()
 	return m.Run()
+}
+
+// freeLocalAddress returns a loopback address with a port free for the
+// metrics server: the server does not tell which port it bound.
+func freeLocalAddress() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
 }
