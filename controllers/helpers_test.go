@@ -82,12 +82,11 @@ func ensureNational(t *testing.T) {
 }
 
 // platformRelease returns a release of the three components, each image
-// pinned to digest, each declaring its role's standards until 2028-12-31.
+// pinned to digest: the portal and one-stop-shop meeting their functional
+// criteria, the exchange node declared conformant to edXML until 2028-12-31.
 func platformRelease(name, digest string) *platformv1alpha1.PlatformRelease {
-	declared := func(standard string) platformv1alpha1.Conformity {
-		return platformv1alpha1.Conformity{Standards: []string{standard}, DeclarationID: "CB-1", ValidUntil: "2028-12-31"}
-	}
-	functional, edXML := declared("TT 22/2019/TT-BTTTT"), declared("QCVN 102:2016/BTTTT")
+	functional := platformv1alpha1.Conformity{Criteria: []string{"TT 22/2019/TT-BTTTT"}}
+	edXML := platformv1alpha1.Conformity{Regulations: []string{"QCVN 102:2016/BTTTT"}, DeclarationID: "CB-1", ValidUntil: "2028-12-31"}
 	return &platformv1alpha1.PlatformRelease{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
 		Spec: platformv1alpha1.PlatformReleaseSpec{Version: "2026.11.0", Components: []platformv1alpha1.Component{
