@@ -103,9 +103,17 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 	return nil
 }
 
-// checkOrganID lets the oldest node of the namespace use an organId. A node
+// checkOrganID lets a node act only as its province's agencies, and lets the
+// oldest node of the namespace use an organId. A node
 // that loses its organId to an older one, by either moving, stops its pod.
 func (r *DocExchangeNodeReconciler) checkOrganID(ctx context.Context, s *nodeScope) error {
+	ids := []fieldOrganID{{"spec.organId", s.node.Spec.OrganID}}
+	for i, agency := range s.node.Spec.Agencies {
+		ids = append(ids, fieldOrganID{fmt.Sprintf("spec.agencies[%d].organId", i), agency.OrganID})
+	}
+	if err := checkOrganIDs(s.portal.portal.Spec.Province.Code, ids...); err != nil {
+		return err
+	}
 	list := &platformv1alpha1.DocExchangeNodeList{}
 	if err := r.List(ctx, list, client.InNamespace(s.node.Namespace)); err != nil {
 		return err

@@ -34,7 +34,7 @@ func TestANodeStalledForADuplicateOrganIDServesOnceTheOtherMovesAway(t *testing.
 	newer := docExchangeNode(t, p, namedNode(p.Name+"-b"))
 	waitObjectStalled(t, newer, platformv1alpha1.ReasonDuplicateOrganID)
 
-	change(t, older, func() { older.Spec.OrganID = "000.00.01.H26" })
+	change(t, older, func() { older.Spec.OrganID = "000.00.01.H00" })
 	waitObjectReady(t, newer)
 }
 
@@ -42,7 +42,7 @@ func TestANodeWhoseOrganIDAnOlderNodeTakesStopsItsPod(t *testing.T) {
 	ensureNational(t)
 	p := waitReady(t, province(t, "92"))
 	older := docExchangeNode(t, p, namedNode(p.Name+"-a"))
-	newer := docExchangeNode(t, p, namedNode(p.Name+"-b"), func(d *platformv1alpha1.DocExchangeNode) { d.Spec.OrganID = "000.00.01.H26" })
+	newer := docExchangeNode(t, p, namedNode(p.Name+"-b"), func(d *platformv1alpha1.DocExchangeNode) { d.Spec.OrganID = "000.00.01.H00" })
 	waitObjectReady(t, older)
 	waitObjectReady(t, newer)
 	template := statefulSetOf(t, newer).Spec.Template

@@ -14,6 +14,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/fleet"
 )
 
 // waitPortalOn plays the missing controllers until the portal runs the
@@ -115,7 +116,7 @@ func TestASquattingPortalIsNoStackOfTheProvince(t *testing.T) {
 	squatter := &platformv1alpha1.ProvincePortal{
 		ObjectMeta: metav1.ObjectMeta{Name: "vinhlong", Namespace: province(t, "91").Namespace},
 		Spec: platformv1alpha1.ProvincePortalSpec{
-			Province: platformv1alpha1.ProvinceRef{Code: "86"}, OrganID: "000.00.00.H86",
+			Province: platformv1alpha1.ProvinceRef{Code: "86"}, OrganID: fleet.PlaceholderOrganID,
 			Domain: "dichvucong.vinhlong.gov.vn", Release: "egov-pinned-away",
 		},
 	}

@@ -82,12 +82,11 @@ func ensureNational(t *testing.T) {
 }
 
 // platformRelease returns a release of the three components, each image
-// pinned to digest, each declaring its role's standards until 2028-12-31.
+// pinned to digest: the portal and one-stop-shop meeting their functional
+// criteria, the exchange node declared conformant to edXML until 2028-12-31.
 func platformRelease(name, digest string) *platformv1alpha1.PlatformRelease {
-	declared := func(standard string) platformv1alpha1.Conformity {
-		return platformv1alpha1.Conformity{Standards: []string{standard}, DeclarationID: "CB-1", ValidUntil: "2028-12-31"}
-	}
-	functional, edXML := declared("TT 22/2019/TT-BTTTT"), declared("QCVN 102:2016/BTTTT")
+	functional := platformv1alpha1.Conformity{Criteria: []string{"TT 22/2019/TT-BTTTT"}}
+	edXML := platformv1alpha1.Conformity{Regulations: []string{"QCVN 102:2016/BTTTT"}, DeclarationID: "CB-1", ValidUntil: "2028-12-31"}
 	return &platformv1alpha1.PlatformRelease{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
 		Spec: platformv1alpha1.PlatformReleaseSpec{Version: "2026.11.0", Components: []platformv1alpha1.Component{
@@ -105,11 +104,26 @@ func national() *platformv1alpha1.NationalPlatform {
 		DataExchange:        platformv1alpha1.DataExchange{GatewayURL: "https://api.ndxp.gov.vn", TokenURL: "https://api.ndxp.gov.vn/oauth2/token"},
 		DocumentAxis:        platformv1alpha1.DocumentAxis{URL: "https://truclienthong.chinhphu.vn"},
 		Postal:              &platformv1alpha1.Postal{URL: "https://api.vnpost.vn", EgressCIDRs: []platformv1alpha1.CIDR{"203.0.113.0/24"}},
-		Trust:               platformv1alpha1.Trust{CAIssuerRef: platformv1alpha1.IssuerReference{Name: "national-ca"}},
-		Network:             platformv1alpha1.NationalNetwork{NationalEgressCIDRs: []platformv1alpha1.CIDR{"198.51.100.0/24"}},
-		DefaultRelease:      testRelease,
+		Trust: platformv1alpha1.Trust{
+			CAIssuerRef: platformv1alpha1.IssuerReference{Name: "national-ca"},
+			// The tests' cluster is a closed network: the provincial SubCA serves production hosts.
+			PublicTLS: platformv1alpha1.PublicTLSOptional,
+			AllowedPublicIssuers: []platformv1alpha1.IssuerReference{
+				publicIssuer("public-ca", cmapi.IssuerKind), publicIssuer("public-tls", cmapi.ClusterIssuerKind),
+				publicIssuer("letsencrypt-production", cmapi.ClusterIssuerKind), // the samples' issuer
+				// Listed as central ops might by mistake: both stay refused.
+				publicIssuer("national-ca", cmapi.ClusterIssuerKind), publicIssuer("national-ca-again", cmapi.ClusterIssuerKind),
+			},
+		},
+		Network:        platformv1alpha1.NationalNetwork{NationalEgressCIDRs: []platformv1alpha1.CIDR{"198.51.100.0/24"}},
+		DefaultRelease: testRelease,
 	}
 	return n
+}
+
+// publicIssuer refers to a cert-manager issuer as the API server defaults it.
+func publicIssuer(name, kind string) platformv1alpha1.IssuerReference {
+	return platformv1alpha1.IssuerReference{Name: name, Kind: kind, Group: "cert-manager.io"}
 }
 
 // province creates a labelled namespace, the credentials Secret and a
@@ -127,7 +141,7 @@ func province(t *testing.T, code string, mutate ...func(*platformv1alpha1.Provin
 		ObjectMeta: metav1.ObjectMeta{Name: unit.Slug, Namespace: ns},
 		Spec: platformv1alpha1.ProvincePortalSpec{
 			Province:                     platformv1alpha1.ProvinceRef{Code: platformv1alpha1.ProvinceCode(code)},
-			OrganID:                      "000.00.00.H26",
+			OrganID:                      fleet.OrganID(unit),
 			Domain:                       platformv1alpha1.DNSName(fleet.Domain(unit)),
 			NationalCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "national-credentials"},
 		},

@@ -3,7 +3,9 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -97,13 +99,32 @@ func (d deps) checkIssuer(ctx context.Context, namespace string, ref platformv1a
 }
 
 // resolvePublicIssuer returns the spec of the public issuer a portal names
-// for TLS, nil when it names none. The national CA is no public issuer, nor
-// is another CA issuer backed by its key: through them a certificate would be
-// signed by the national root itself, beyond the SubCA's name constraints.
+// for TLS, nil when it names none. A production portal must name one while
+// central ops require public certificates, and only one central ops allow.
+// The national CA is never a public issuer, nor is another CA issuer backed
+// by its key, even if listed: through them a certificate would be signed by
+// the national root itself, beyond the SubCA's name constraints.
 func (d deps) resolvePublicIssuer(ctx context.Context, p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform) (*cmapi.IssuerSpec, error) {
+	trust := n.Spec.Trust
 	ref := render.PublicIssuerRef(p)
 	if ref == nil {
+		if p.Spec.Environment == platformv1alpha1.ProductionEnvironment && trust.PublicTLS != platformv1alpha1.PublicTLSOptional {
+			return nil, conditions.Stalled(platformv1alpha1.ReasonPublicIssuerRequired,
+				"ProvincePortal %s serves citizens in production at %s, which needs a publicly trusted certificate: set spec.ingress.issuerRef to %s, or central ops set NationalPlatform spec.trust.publicTLS to Optional on a closed network",
+				p.Name, p.Spec.Domain, allowedIssuers(trust))
+		}
 		return nil, nil
+	}
+	notAllowed := func(why string) error {
+		return conditions.Stalled(platformv1alpha1.ReasonIssuerNotAllowed,
+			"ProvincePortal %s spec.ingress.issuerRef names %s %q, %s: name %s, or remove issuerRef to use the provincial SubCA",
+			p.Name, ref.Kind, ref.Name, why, allowedIssuers(trust))
+	}
+	if ref.Kind == cmapi.ClusterIssuerKind && ref.Name == trust.CAIssuerRef.Name {
+		return nil, notAllowed("which signs with the national CA")
+	}
+	if !slices.Contains(trust.AllowedPublicIssuers, *ref) {
+		return nil, notAllowed("which is not among the public issuers central ops allow")
 	}
 	clusterIssuer, issuer, err := d.checkIssuer(ctx, p.Namespace, *ref, platformv1alpha1.ReasonIssuerNotFound)
 	if err != nil {
@@ -113,16 +134,25 @@ func (d deps) resolvePublicIssuer(ctx context.Context, p *platformv1alpha1.Provi
 		return &issuer.Spec, nil
 	}
 	nationalCA := &cmapi.ClusterIssuer{}
-	if err := d.Get(ctx, types.NamespacedName{Name: n.Spec.Trust.CAIssuerRef.Name}, nationalCA); client.IgnoreNotFound(err) != nil {
+	if err := d.Get(ctx, types.NamespacedName{Name: trust.CAIssuerRef.Name}, nationalCA); client.IgnoreNotFound(err) != nil {
 		return nil, err
 	}
-	sameKey := clusterIssuer.Spec.CA != nil && nationalCA.Spec.CA != nil && clusterIssuer.Spec.CA.SecretName == nationalCA.Spec.CA.SecretName
-	if clusterIssuer.Name == n.Spec.Trust.CAIssuerRef.Name || sameKey {
-		return nil, conditions.Stalled(platformv1alpha1.ReasonIssuerNotAllowed,
-			"ProvincePortal %s spec.ingress.issuerRef names ClusterIssuer %q, which signs with the national CA: TLS certificates come from the provincial SubCA or a public issuer; remove issuerRef or name a public issuer",
-			p.Name, clusterIssuer.Name)
+	if clusterIssuer.Spec.CA != nil && nationalCA.Spec.CA != nil && clusterIssuer.Spec.CA.SecretName == nationalCA.Spec.CA.SecretName {
+		return nil, notAllowed("which signs with the national CA")
 	}
 	return &clusterIssuer.Spec, nil
+}
+
+// allowedIssuers names the public issuers central ops allow, for messages.
+func allowedIssuers(trust platformv1alpha1.Trust) string {
+	if len(trust.AllowedPublicIssuers) == 0 {
+		return "a public issuer central ops first list in NationalPlatform spec.trust.allowedPublicIssuers (none is listed)"
+	}
+	names := make([]string, len(trust.AllowedPublicIssuers))
+	for i, ref := range trust.AllowedPublicIssuers {
+		names[i] = fmt.Sprintf("%s %q", ref.Kind, ref.Name)
+	}
+	return "one of the public issuers of NationalPlatform spec.trust.allowedPublicIssuers: " + strings.Join(names, ", ")
 }
 
 // secretKeys reads a user's Secret straight from the API server (Secret data

@@ -61,15 +61,15 @@ func conformant(want metav1.ConditionStatus, messageParts ...string) func(*platf
 func TestReleaseConformityIsReported(t *testing.T) {
 	good := platformRelease("egov-conformity-good", otherDigest)
 	undeclared := platformRelease("egov-conformity-undeclared", otherDigest)
-	undeclared.Spec.Components[2].Conformity.Standards = []string{"TT 22/2019/TT-BTTTT"}
+	undeclared.Spec.Components[2].Conformity.Regulations = []string{"QCVN 109:2017/BTTTT"}
 	expired := platformRelease("egov-conformity-expired", otherDigest)
-	expired.Spec.Components[1].Conformity.ValidUntil = "2020-01-01"
+	expired.Spec.Components[2].Conformity.ValidUntil = "2020-01-01"
 	for _, rel := range []*platformv1alpha1.PlatformRelease{good, undeclared, expired} {
 		create(t, rel)
 	}
 	waitRelease(t, good.Name, conformant(metav1.ConditionTrue))
-	waitRelease(t, undeclared.Name, conformant(metav1.ConditionFalse, "component docExchange does not declare QCVN 102:2016/BTTTT"))
-	rel := waitRelease(t, expired.Name, conformant(metav1.ConditionFalse, "component oneStopShop declaration CB-1 expired after 2020-01-01"))
+	waitRelease(t, undeclared.Name, conformant(metav1.ConditionFalse, "component docExchange does not declare conformity to QCVN 102:2016/BTTTT"))
+	rel := waitRelease(t, expired.Name, conformant(metav1.ConditionFalse, "component docExchange declaration CB-1 expired after 2020-01-01"))
 	if stalled := meta.FindStatusCondition(rel.Status.Conditions, platformv1alpha1.ConditionStalled); stalled == nil ||
 		stalled.Reason != platformv1alpha1.ReasonReleaseNotConformant {
 		t.Errorf("a non-conformant release is not Stalled with %s: %+v", platformv1alpha1.ReasonReleaseNotConformant, rel.Status.Conditions)
@@ -80,7 +80,7 @@ func TestReleaseConformityIsReported(t *testing.T) {
 // back when the first declaration expires, and then says so.
 func TestReleaseTurnsNonConformantWhenADeclarationExpires(t *testing.T) {
 	rel := platformRelease("egov-expiring", otherDigest)
-	rel.Spec.Components[0].Conformity.ValidUntil = "2026-12-31"
+	rel.Spec.Components[2].Conformity.ValidUntil = "2026-12-31"
 	c := fake.NewClientBuilder().WithScheme(testenv.Scheme()).WithObjects(rel).WithStatusSubresource(rel).Build()
 	ictMidnight := time.Date(2027, 1, 1, 0, 0, 0, 0, time.FixedZone("ICT", 7*60*60))
 	clock := clocktesting.NewFakeClock(ictMidnight.Add(-48 * time.Hour))
@@ -107,7 +107,7 @@ func TestReleaseTurnsNonConformantWhenADeclarationExpires(t *testing.T) {
 	}
 	clock.Step(result.RequeueAfter)
 	_, cond = reconcileAt()
-	if cond == nil || cond.Status != metav1.ConditionFalse || !strings.Contains(cond.Message, "component portal declaration CB-1 expired after 2026-12-31") {
+	if cond == nil || cond.Status != metav1.ConditionFalse || !strings.Contains(cond.Message, "component docExchange declaration CB-1 expired after 2026-12-31") {
 		t.Errorf("Conformant at the expiry: %+v", cond)
 	}
 }

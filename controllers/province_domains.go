@@ -52,6 +52,25 @@ func (d deps) checkHost(ctx context.Context, source, host string, code platformv
 		source, host, code, strings.Join(domains, " or "), code)
 }
 
+// fieldOrganID is an agency identifier and the field that gives it.
+type fieldOrganID struct {
+	field   string
+	organID platformv1alpha1.OrganID
+}
+
+// checkOrganIDs refuses identifiers that are not the province's: certificates
+// carry them, and no province may act as another's agency.
+func checkOrganIDs(code platformv1alpha1.ProvinceCode, ids ...fieldOrganID) error {
+	unit, _ := provinces.Lookup(string(code))
+	for _, id := range ids {
+		if problem := unit.OrganIDProblem(string(id.organID)); problem != "" {
+			return conditions.Stalled(platformv1alpha1.ReasonOrganIDNotAssigned,
+				"%s: %s; province %s's agencies use identifiers under its People's Committee's (QĐ 20/2020/QĐ-TTg)", id.field, problem, code)
+		}
+	}
+	return nil
+}
+
 // portalsOfProvince: the portals of a Province whose domains changed.
 func (r *ProvincePortalReconciler) portalsOfProvince(ctx context.Context, obj client.Object) []reconcile.Request {
 	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {

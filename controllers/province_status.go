@@ -38,7 +38,7 @@ func (r *ProvinceReconciler) report(ctx context.Context, p *platformv1alpha1.Pro
 	p.Status.Certificates = soonest(certs, soonestCertificates)
 	p.Status.Release = ""
 	for i, env := range p.Status.Environments {
-		if i == 0 || env.Environment == "production" {
+		if i == 0 || env.Environment == platformv1alpha1.ProductionEnvironment {
 			p.Status.Release = env.Release
 		}
 	}

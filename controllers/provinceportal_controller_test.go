@@ -375,6 +375,11 @@ func TestDeletionRemovesThePrivateKeys(t *testing.T) {
 // The provincial samples of config/samples converge, each to its province.
 func TestSampleProvincesConverge(t *testing.T) {
 	ensureNational(t)
+	// The samples' public issuer, here a self-signed stand-in for a public CA.
+	create(t, &cmapi.ClusterIssuer{
+		ObjectMeta: metav1.ObjectMeta{Name: "letsencrypt-production"},
+		Spec:       cmapi.IssuerSpec{IssuerConfig: cmapi.IssuerConfig{SelfSigned: &cmapi.SelfSignedIssuer{}}},
+	})
 	files, _ := filepath.Glob(filepath.Join(testenv.RepoRoot(), "config", "samples", "province_*.yaml"))
 	if len(files) != 3 {
 		t.Fatalf("want the samples of Hà Nội, Thanh Hóa and Hà Tĩnh, found %v", files)

@@ -81,9 +81,12 @@ func (d deps) namespaceAssigned(ctx context.Context, n *platformv1alpha1.Nationa
 }
 
 // checkDomain serves the portal, and issues its SubCA and certificates, only
-// at a host of its province's domains.
+// at a host of its province's domains and as one of its agencies.
 func (r *ProvincePortalReconciler) checkDomain(ctx context.Context, s *portalScope) error {
 	p := s.portal
+	if err := checkOrganIDs(p.Spec.Province.Code, fieldOrganID{"spec.organId", p.Spec.OrganID}); err != nil {
+		return err
+	}
 	return r.checkHost(ctx, "spec.domain", string(p.Spec.Domain), p.Spec.Province.Code)
 }
 

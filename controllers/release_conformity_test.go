@@ -57,11 +57,11 @@ func TestNonConformantReleaseStallsTheStackAndChangesNothing(t *testing.T) {
 	}
 
 	bad := platformRelease("egov-undeclared", otherDigest)
-	bad.Spec.Components[2].Conformity.Standards = []string{"TT 22/2019/TT-BTTTT"}
+	bad.Spec.Components[2].Conformity.Regulations = []string{"QCVN 109:2017/BTTTT"}
 	create(t, bad)
 	change(t, p, func() { p.Spec.Release = platformv1alpha1.ReleaseName(bad.Name) })
 	stalled := waitStalled(t, p, platformv1alpha1.ReasonReleaseNotConformant)
-	if !strings.Contains(stalled.Message, bad.Name) || !strings.Contains(stalled.Message, "component docExchange does not declare QCVN 102:2016/BTTTT") {
+	if !strings.Contains(stalled.Message, bad.Name) || !strings.Contains(stalled.Message, "component docExchange does not declare conformity to QCVN 102:2016/BTTTT") {
 		t.Errorf("message: %s", stalled.Message)
 	}
 	waitObjectStalled(t, shop, platformv1alpha1.ReasonReleaseNotConformant)

@@ -45,9 +45,17 @@ const (
 	ReasonCAIssuerNotReady = "CAIssuerNotReady"
 	// ReasonIssuerNotFound means a referenced issuer does not exist.
 	ReasonIssuerNotFound = "IssuerNotFound"
-	// ReasonIssuerNotAllowed means a ProvincePortal names the national CA (or
-	// an issuer signing with its key) as its public issuer.
+	// ReasonIssuerNotAllowed means a ProvincePortal names as its public issuer
+	// one central ops do not allow, or the national CA (or an issuer signing
+	// with its key).
 	ReasonIssuerNotAllowed = "IssuerNotAllowed"
+	// ReasonOrganIDNotAssigned means an organId is not under the province's
+	// People's Committee's identifier, or is under another province's.
+	ReasonOrganIDNotAssigned = "OrganIDNotAssigned"
+	// ReasonPublicIssuerRequired means a production ProvincePortal names no
+	// public issuer while central ops require publicly trusted certificates
+	// for the hosts citizens reach.
+	ReasonPublicIssuerRequired = "PublicIssuerRequired"
 	// ReasonNoRelease means neither a pin nor the national default names a release.
 	ReasonNoRelease = "NoRelease"
 	// ReasonReleaseNotFound means the effective PlatformRelease does not exist.

@@ -94,7 +94,38 @@ type Trust struct {
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=32
 	TrustedRoots []TrustedRoot `json:"trustedRoots,omitempty"`
+	// allowedPublicIssuers are the only issuers a ProvincePortal may name in
+	// spec.ingress.issuerRef for the hosts citizens reach (e.g. an ACME
+	// ClusterIssuer of a publicly trusted CA); a portal naming another is
+	// Stalled with IssuerNotAllowed. The national CA, and any CA issuer signing
+	// with its key, stays refused even when listed.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=16
+	AllowedPublicIssuers []IssuerReference `json:"allowedPublicIssuers,omitempty"`
+	// publicTLS says whether hosts citizens reach need a publicly trusted
+	// certificate. Required (the default): in the production environment a
+	// ProvincePortal without spec.ingress.issuerRef is Stalled with
+	// PublicIssuerRequired, since browsers do not trust the provincial SubCA.
+	// Optional: for closed networks whose clients trust the national root.
+	// +optional
+	// +kubebuilder:default=Required
+	PublicTLS PublicTLSPolicy `json:"publicTLS,omitempty"`
 }
+
+// PublicTLSPolicy says whether production hosts need a public certificate.
+// +kubebuilder:validation:Enum=Required;Optional
+type PublicTLSPolicy string
+
+const (
+	// PublicTLSRequired makes production hosts carry a publicly trusted certificate.
+	PublicTLSRequired PublicTLSPolicy = "Required"
+	// PublicTLSOptional lets production hosts use the provincial SubCA, for closed networks.
+	PublicTLSOptional PublicTLSPolicy = "Optional"
+)
+
+// ProductionEnvironment is the environment citizens use.
+const ProductionEnvironment = "production"
 
 // TrustedRoot is one root certificate of the trust bundle.
 type TrustedRoot struct {

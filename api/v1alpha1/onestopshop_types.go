@@ -6,7 +6,7 @@ import (
 )
 
 // Levels of government a one-stop-shop system serves. The district level was
-// abolished on 1 July 2025.
+// abolished on 1 July 2025 (Nghị quyết 203/2025/QH15, Luật 72/2025/QH15).
 const (
 	// LevelProvince serves the provincial level.
 	LevelProvince = "Province"

@@ -17,10 +17,11 @@ const (
 // The condition and reason of a release's conformity.
 const (
 	// ConditionConformant is True when every component of a PlatformRelease
-	// declares the standards its role requires and no declaration has expired.
+	// declares the regulations and meets the criteria its role requires, and
+	// no declaration has expired.
 	ConditionConformant = "Conformant"
 	// ReasonReleaseNotConformant means a PlatformRelease lacks a required
-	// standard or holds an expired declaration: the message names the
+	// regulation or criterion, or holds an expired declaration: the message names the
 	// component. A stack whose release it is applies nothing.
 	ReasonReleaseNotConformant = "ReleaseNotConformant"
 )
@@ -66,31 +67,49 @@ type Component struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	Vendor string `json:"vendor"`
-	// conformity is the vendor's declaration that the component conforms to the
-	// national technical regulations.
+	// conformity is what the vendor states about the component against the
+	// national rules for its role: the technical regulations it is declared
+	// conformant to, and the functional criteria it meets.
 	// +required
 	Conformity Conformity `json:"conformity"`
 }
 
-// Conformity is a declaration of conformity to national technical regulations.
+// Conformity keeps apart two things Vietnamese law keeps apart: a declaration
+// of conformity (công bố hợp quy), which exists only for national technical
+// regulations (QCVN, e.g. QCVN 102:2016/BTTTT for edXML) and is published
+// with an identifier and a validity, and functional criteria a system meets
+// (e.g. TT 22/2019/TT-BTTTT for public-service portals and one-stop-shop
+// systems), which are compliance, not declared.
+// +kubebuilder:validation:XValidation:rule="has(self.regulations) || has(self.criteria)",message="conformity must name the regulations declared or the criteria met"
+// +kubebuilder:validation:XValidation:rule="has(self.regulations) == has(self.declarationID) && has(self.regulations) == has(self.validUntil)",message="regulations, declarationID and validUntil go together: a declaration of conformity names its regulations, its published identifier and its last valid day"
 type Conformity struct {
-	// standards the component is declared conformant to, e.g. QCVN 102:2016/BTTTT.
-	// +required
+	// regulations are the national technical regulations (QCVN) the component
+	// is declared conformant to, e.g. QCVN 102:2016/BTTTT.
+	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=16
 	// +kubebuilder:validation:items:MaxLength=128
-	Standards []string `json:"standards"`
-	// declarationID identifies the published declaration of conformity.
-	// +required
+	Regulations []string `json:"regulations,omitempty"`
+	// declarationID identifies the published declaration of conformity to
+	// the regulations.
+	// +optional
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
-	DeclarationID string `json:"declarationID"`
+	DeclarationID string `json:"declarationID,omitempty"`
 	// validUntil is the last day the declaration is valid (YYYY-MM-DD).
-	// +required
+	// +optional
 	// +kubebuilder:validation:Format=date
 	// +kubebuilder:validation:MaxLength=10
-	ValidUntil string `json:"validUntil"`
+	ValidUntil string `json:"validUntil,omitempty"`
+	// criteria are the functional criteria and standards the component meets,
+	// e.g. TT 22/2019/TT-BTTTT or TCVN 11930:2017.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:MaxLength=128
+	Criteria []string `json:"criteria,omitempty"`
 }
 
 // PlatformReleaseStatus reports the checks made on a release and who runs it.

@@ -90,16 +90,25 @@ func writeKind(b *bytes.Buffer, crd apiextensionsv1.CustomResourceDefinition) {
 	}
 }
 
-// writeConformityTable writes the standards each component role must
-// declare, from the table the operator checks releases against.
+// writeConformityTable writes the regulations and criteria each component
+// role requires, from the table the operator checks releases against.
 func writeConformityTable(b *bytes.Buffer) {
-	b.WriteString("A release is conformant only while every component's `conformity.standards` ")
-	b.WriteString("names the standards its role requires and no `validUntil` has passed (the day ends in Vietnam's time):\n\n")
-	b.WriteString("| component | must declare |\n|---|---|\n")
+	b.WriteString("A release is conformant only while every component's `conformity.regulations` ")
+	b.WriteString("names the regulations its role must be declared conformant to (công bố hợp quy), its ")
+	b.WriteString("`conformity.criteria` names the functional criteria its role must meet, and no `validUntil` ")
+	b.WriteString("has passed (the day ends in Vietnam's time):\n\n")
+	b.WriteString("| component | regulations declared | criteria met |\n|---|---|---|\n")
 	for _, req := range conformity.Required {
-		fmt.Fprintf(b, "| `%s` | %s |\n", req.Component, strings.Join(req.Standards, ", "))
+		fmt.Fprintf(b, "| `%s` | %s | %s |\n", req.Component, orNone(req.Regulations), orNone(req.Criteria))
 	}
 	b.WriteString("\n")
+}
+
+func orNone(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, ", ")
 }
 
 func required(parent *apiextensionsv1.JSONSchemaProps, name string) bool {

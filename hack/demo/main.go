@@ -19,6 +19,7 @@ import (
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -63,13 +64,20 @@ func run(kubeconfig, samples string, timeout time.Duration) error {
 	if err := waitFor(ctx, time.Minute, func() (bool, error) { return issuerReady(ctx, c, fleet.CAIssuer) }); err != nil {
 		return fmt.Errorf("the national CA did not become ready: %w", err)
 	}
-	step("applying the NationalPlatform and the PlatformRelease from %s", samples)
+	step("applying the NationalPlatform and the PlatformRelease from %s (publicTLS: Optional, as on a closed network)", samples)
 	for _, name := range []string{"platform_v1alpha1_platformrelease.yaml", "platform_v1alpha1_nationalplatform.yaml"} {
 		objs, err := fleet.ReadManifests(filepath.Join(samples, name))
 		if err != nil {
 			return err
 		}
 		for _, o := range objs {
+			if o.GetKind() == "NationalPlatform" {
+				// The demo cluster is a closed network with no public CA: its
+				// production hosts keep the provincial SubCA's certificates.
+				if err := unstructured.SetNestedField(o.Object, string(platformv1alpha1.PublicTLSOptional), "spec", "trust", "publicTLS"); err != nil {
+					return err
+				}
+			}
 			if err := fleet.Apply(ctx, c, o); err != nil {
 				return err
 			}

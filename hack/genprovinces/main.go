@@ -39,7 +39,11 @@ func Source() ([]byte, error) {
 	var successors []string
 	for _, c := range provinces.RetiredCodes() {
 		u, r, _ := provinces.FromOldCode(c)
-		successors = append(successors, fmt.Sprintf("'%s': '%s (%s) is part of %s %s since 1 July 2025'", c, c, r.Name, u.Code, u.Name))
+		message := fmt.Sprintf("%s (%s) is part of %s %s since 1 July 2025", c, r.Name, u.Code, u.Name)
+		if former, reused := u.FormerName(); reused {
+			message += fmt.Sprintf(", whose code %s named %s before then", u.Code, former)
+		}
+		successors = append(successors, fmt.Sprintf("'%s': '%s'", c, message))
 	}
 	current, retired := quote(provinces.Codes()), quote(provinces.RetiredCodes())
 	plain := "must be one of the 34 province codes of QĐ 19/2025/QĐ-TTg: " + strings.Join(provinces.Codes(), ", ")

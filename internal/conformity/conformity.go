@@ -1,6 +1,7 @@
 // Package conformity decides whether a PlatformRelease may be applied: every
-// component declares the standards its role requires, and no declaration
-// has expired. It is pure: the caller passes the time.
+// component is declared conformant to the technical regulations its role
+// requires (công bố hợp quy), meets the functional criteria its role requires,
+// and no declaration has expired. It is pure: the caller passes the time.
 package conformity
 
 import (
@@ -12,23 +13,33 @@ import (
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 )
 
-// Requirement is what a component role must declare conformity to.
+// Requirement is what a component role must be declared conformant to and
+// must meet.
 type Requirement struct {
 	// Component is the role, a component name of a release.
 	Component string
-	// Standards are the regulations its declaration must name.
-	Standards []string
+	// Regulations are the national technical regulations (QCVN) its
+	// declaration of conformity must name.
+	Regulations []string
+	// Criteria are the functional criteria it must state it meets: they are
+	// compliance, for which the law has no declaration of conformity.
+	Criteria []string
 }
 
-// Required is the one table of the standards each component role must
-// declare; a role absent from it must only hold a current declaration.
-// Update it when a decision changes the regulations.
+// The regulations and criteria below were issued by the Ministry of
+// Information and Communications (BTTTT), merged into the Ministry of Science
+// and Technology in 2025, which maintains them now; they keep their numbers.
+//
+// Required is the one table of what each component role requires; a role
+// absent from it must only hold no expired declaration. Update it when a
+// decision changes the regulations or the criteria.
 var Required = []Requirement{
-	// Functional criteria for provincial public-service portals and one-stop-shop systems.
-	{Component: platformv1alpha1.ComponentPortal, Standards: []string{"TT 22/2019/TT-BTTTT"}},
-	{Component: platformv1alpha1.ComponentOneStopShop, Standards: []string{"TT 22/2019/TT-BTTTT"}},
-	// edXML, the document exchange format.
-	{Component: platformv1alpha1.ComponentDocExchange, Standards: []string{"QCVN 102:2016/BTTTT"}},
+	// Functional criteria for provincial public-service portals and
+	// one-stop-shop systems (Thông tư 22/2019/TT-BTTTT).
+	{Component: platformv1alpha1.ComponentPortal, Criteria: []string{"TT 22/2019/TT-BTTTT"}},
+	{Component: platformv1alpha1.ComponentOneStopShop, Criteria: []string{"TT 22/2019/TT-BTTTT"}},
+	// edXML, the document exchange packet format, a technical regulation.
+	{Component: platformv1alpha1.ComponentDocExchange, Regulations: []string{"QCVN 102:2016/BTTTT"}},
 }
 
 // vietnam is the time zone a declaration's last day is counted in; Vietnam
@@ -51,7 +62,7 @@ func (r Result) Conformant() bool { return len(r.Problems) == 0 }
 // Message says what is wrong, or that nothing is.
 func (r Result) Message() string {
 	if r.Conformant() {
-		return "every component declares the standards its role requires, and every declaration is valid"
+		return "every component declares the regulations and meets the criteria its role requires, and every declaration is valid"
 	}
 	return strings.Join(r.Problems, "; ")
 }
@@ -61,17 +72,24 @@ func Check(spec platformv1alpha1.PlatformReleaseSpec, now time.Time) Result {
 	var r Result
 	for _, c := range spec.Components {
 		var faults []string
-		if missing := missingStandards(c); len(missing) > 0 {
-			faults = append(faults, "does not declare "+strings.Join(missing, ", "))
+		regulations, criteria := missing(c)
+		if len(regulations) > 0 {
+			faults = append(faults, "does not declare conformity to "+strings.Join(regulations, ", "))
 		}
-		expiry, err := expiryOf(c.Conformity.ValidUntil)
-		switch {
-		case err != nil:
-			faults = append(faults, err.Error())
-		case !now.Before(expiry):
-			faults = append(faults, fmt.Sprintf("declaration %s expired after %s", c.Conformity.DeclarationID, c.Conformity.ValidUntil))
-		case r.NextExpiry.IsZero() || expiry.Before(r.NextExpiry):
-			r.NextExpiry = expiry
+		if len(criteria) > 0 {
+			faults = append(faults, "does not state it meets "+strings.Join(criteria, ", "))
+		}
+		// Criteria met carry no declaration, so only a declaration expires.
+		if c.Conformity.ValidUntil != "" {
+			expiry, err := expiryOf(c.Conformity.ValidUntil)
+			switch {
+			case err != nil:
+				faults = append(faults, err.Error())
+			case !now.Before(expiry):
+				faults = append(faults, fmt.Sprintf("declaration %s expired after %s", c.Conformity.DeclarationID, c.Conformity.ValidUntil))
+			case r.NextExpiry.IsZero() || expiry.Before(r.NextExpiry):
+				r.NextExpiry = expiry
+			}
 		}
 		if len(faults) > 0 {
 			r.Problems = append(r.Problems, fmt.Sprintf("component %s %s", c.Name, strings.Join(faults, " and ")))
@@ -90,17 +108,23 @@ func expiryOf(validUntil string) (time.Time, error) {
 	return day.AddDate(0, 0, 1), nil
 }
 
-func missingStandards(c platformv1alpha1.Component) []string {
-	var missing []string
-	for _, req := range Required {
-		if req.Component != c.Name {
-			continue
-		}
-		for _, s := range req.Standards {
-			if !slices.Contains(c.Conformity.Standards, s) {
-				missing = append(missing, s)
+// missing returns the regulations and criteria the component's role
+// requires that it does not name.
+func missing(c platformv1alpha1.Component) (regulations, criteria []string) {
+	absent := func(required, named []string) []string {
+		var out []string
+		for _, s := range required {
+			if !slices.Contains(named, s) {
+				out = append(out, s)
 			}
 		}
+		return out
 	}
-	return missing
+	for _, req := range Required {
+		if req.Component == c.Name {
+			regulations = append(regulations, absent(req.Regulations, c.Conformity.Regulations)...)
+			criteria = append(criteria, absent(req.Criteria, c.Conformity.Criteria)...)
+		}
+	}
+	return regulations, criteria
 }

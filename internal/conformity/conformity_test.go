@@ -11,16 +11,23 @@ import (
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 )
 
-func component(name, validUntil string, standards ...string) platformv1alpha1.Component {
+// declared is a component with a declaration of conformity to regulations.
+func declared(name, validUntil string, regulations ...string) platformv1alpha1.Component {
 	return platformv1alpha1.Component{Name: name, Conformity: platformv1alpha1.Conformity{
-		Standards: standards, DeclarationID: "CB-" + name, ValidUntil: validUntil}}
+		Regulations: regulations, DeclarationID: "CB-" + name, ValidUntil: validUntil}}
+}
+
+// meeting adds the functional criteria a component meets.
+func meeting(c platformv1alpha1.Component, criteria ...string) platformv1alpha1.Component {
+	c.Conformity.Criteria = criteria
+	return c
 }
 
 func conformantComponents() []platformv1alpha1.Component {
 	return []platformv1alpha1.Component{
-		component("portal", "2027-06-30", "TT 22/2019/TT-BTTTT", "TCVN 11930:2017"),
-		component("oneStopShop", "2027-03-31", "TT 22/2019/TT-BTTTT"),
-		component("docExchange", "2028-12-31", "QCVN 102:2016/BTTTT"),
+		meeting(platformv1alpha1.Component{Name: "portal"}, "TT 22/2019/TT-BTTTT", "TCVN 11930:2017"),
+		meeting(declared("oneStopShop", "2027-03-31", "QCVN 109:2017/BTTTT"), "TT 22/2019/TT-BTTTT"),
+		declared("docExchange", "2028-12-31", "QCVN 102:2016/BTTTT"),
 	}
 }
 
@@ -42,16 +49,32 @@ func TestCheck(t *testing.T) {
 		problems   []string
 		nextExpiry time.Time
 	}{{
-		name:       "every role declares its standards",
+		name:       "every role declares its regulations and meets its criteria",
 		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component { return c },
 		nextExpiry: vietnamTime("2027-04-01 00:00:00"),
 	}, {
 		name: "docExchange without QCVN 102",
 		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {
-			c[2].Conformity.Standards = []string{"TT 22/2019/TT-BTTTT"}
+			c[2].Conformity.Regulations = []string{"QCVN 109:2017/BTTTT"}
 			return c
 		},
-		problems:   []string{"component docExchange does not declare QCVN 102:2016/BTTTT"},
+		problems:   []string{"component docExchange does not declare conformity to QCVN 102:2016/BTTTT"},
+		nextExpiry: vietnamTime("2027-04-01 00:00:00"),
+	}, {
+		name: "oneStopShop not meeting TT 22",
+		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {
+			c[1].Conformity.Criteria = nil
+			return c
+		},
+		problems:   []string{"component oneStopShop does not state it meets TT 22/2019/TT-BTTTT"},
+		nextExpiry: vietnamTime("2027-04-01 00:00:00"),
+	}, {
+		name: "functional criteria declared as a regulation do not count",
+		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {
+			c[0] = meeting(declared("portal", "2027-06-30", "TT 22/2019/TT-BTTTT"), "TCVN 11930:2017")
+			return c
+		},
+		problems:   []string{"component portal does not state it meets TT 22/2019/TT-BTTTT"},
 		nextExpiry: vietnamTime("2027-04-01 00:00:00"),
 	}, {
 		name: "an expired declaration",
@@ -60,7 +83,7 @@ func TestCheck(t *testing.T) {
 			return c
 		},
 		problems:   []string{"component oneStopShop declaration CB-oneStopShop expired after 2026-11-23"},
-		nextExpiry: vietnamTime("2027-07-01 00:00:00"),
+		nextExpiry: vietnamTime("2029-01-01 00:00:00"),
 	}, {
 		name:       "valid through its last day in Vietnam",
 		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component { return c },
@@ -71,33 +94,39 @@ func TestCheck(t *testing.T) {
 		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component { return c },
 		now:        vietnamTime("2027-04-01 00:00:00"),
 		problems:   []string{"component oneStopShop declaration CB-oneStopShop expired after 2027-03-31"},
-		nextExpiry: vietnamTime("2027-07-01 00:00:00"),
+		nextExpiry: vietnamTime("2029-01-01 00:00:00"),
 	}, {
 		name: "missing and expired in one component, a second at fault",
 		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {
-			c[0].Conformity = platformv1alpha1.Conformity{Standards: []string{"TCVN 11930:2017"}, DeclarationID: "CB-7", ValidUntil: "2025-01-01"}
-			c[2].Conformity.Standards = []string{"QCVN 102:2016/BTTTT amendment 1:2022"}
+			c[1] = declared("oneStopShop", "2025-01-01", "QCVN 109:2017/BTTTT")
+			c[2].Conformity.Regulations = []string{"QCVN 102:2016/BTTTT amendment 1:2022"}
 			return c
 		},
 		problems: []string{
-			"component portal does not declare TT 22/2019/TT-BTTTT and declaration CB-7 expired after 2025-01-01",
-			"component docExchange does not declare QCVN 102:2016/BTTTT",
+			"component oneStopShop does not state it meets TT 22/2019/TT-BTTTT and declaration CB-oneStopShop expired after 2025-01-01",
+			"component docExchange does not declare conformity to QCVN 102:2016/BTTTT",
 		},
-		nextExpiry: vietnamTime("2027-04-01 00:00:00"),
+		nextExpiry: vietnamTime("2029-01-01 00:00:00"),
 	}, {
 		name: "a role outside the table needs only a current declaration",
 		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {
-			return append(c, component("integration", "2026-12-31", "QCVN 109:2017/BTTTT"))
+			return append(c, declared("integration", "2026-12-31", "QCVN 109:2017/BTTTT"))
 		},
 		nextExpiry: vietnamTime("2027-01-01 00:00:00"),
 	}, {
 		name: "a validUntil that is no date",
 		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {
-			c[0].Conformity.ValidUntil = "31/12/2028"
+			c[2].Conformity.ValidUntil = "31/12/2028"
 			return c
 		},
-		problems:   []string{`component portal has validUntil "31/12/2028", which is not a date (YYYY-MM-DD)`},
+		problems:   []string{`component docExchange has validUntil "31/12/2028", which is not a date (YYYY-MM-DD)`},
 		nextExpiry: vietnamTime("2027-04-01 00:00:00"),
+	}, {
+		name: "criteria met carry no expiry",
+		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {
+			return c[:1]
+		},
+		now: vietnamTime("2040-01-01 00:00:00"),
 	}, {
 		name: "every declaration expired: nothing left to wait for",
 		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {

@@ -76,9 +76,18 @@ func Namespace(u provinces.Unit) string { return "egov-" + u.Slug }
 // province's own domain.
 func Domain(u provinces.Unit) string { return "dichvucong." + u.Domains()[0] }
 
-// OrganID is a placeholder agency identifier for a province's people's committee.
+// PlaceholderOrganID stands for a People's Committee whose identifier is
+// not confirmed yet (see internal/provinces): no unit has the catalogue
+// number 00, so it names no real agency.
+const PlaceholderOrganID = "000.00.00.H00"
+
+// OrganID is the province's People's Committee's identifier in the national
+// catalogue, or the placeholder where it is not confirmed.
 func OrganID(u provinces.Unit) platformv1alpha1.OrganID {
-	return platformv1alpha1.OrganID("000.00.00.H" + u.Code)
+	if id, _, ok := u.CommitteeOrganID(); ok {
+		return platformv1alpha1.OrganID(id)
+	}
+	return PlaceholderOrganID
 }
 
 func secret(namespace, name string, data map[string]string) *corev1.Secret {
@@ -145,7 +154,7 @@ func Province(u provinces.Unit) []client.Object {
 			Spec: platformv1alpha1.DocExchangeNodeSpec{
 				PortalRef:                portalRef,
 				OrganID:                  OrganID(u),
-				Agencies:                 []platformv1alpha1.Agency{{OrganID: OrganID(u), Name: "Văn phòng UBND " + u.Name}},
+				Agencies:                 []platformv1alpha1.Agency{{OrganID: OrganID(u), Name: u.PeoplesCommittee()}},
 				Storage:                  platformv1alpha1.DocumentStorage{Size: resource.MustParse("1Gi")},
 				Signing:                  platformv1alpha1.Signing{KeyAlgorithm: "RSA", KeySize: ptr.To[int32](3072)},
 				AxisCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "axis-credentials"},

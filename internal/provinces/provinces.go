@@ -1,5 +1,7 @@
 // Package provinces holds Vietnam's provincial-level units as reorganised on
-// 1 July 2025 (Nghị quyết 202/2025/QH15, codes of QĐ 19/2025/QĐ-TTg) and the
+// 1 July 2025 (Nghị quyết 202/2025/QH15, codes of QĐ 19/2025/QĐ-TTg; the
+// district level went at the same time, Nghị quyết 203/2025/QH15 and the Law
+// on the Organisation of Local Government 72/2025/QH15) and the
 // map from the 63 codes of QĐ 124/2004 to them. It is the one table the API
 // validation, the renderer and the demo read: update it here when an official
 // decision changes it, then run `make generate`.
@@ -53,6 +55,14 @@ func (u Unit) PeoplesCommittee() string {
 		return "Ủy ban nhân dân thành phố " + u.Name
 	}
 	return "Ủy ban nhân dân tỉnh " + u.Name
+}
+
+// FormerName is the name the unit's code carried before 1 July 2025 when that
+// was another unit (code 24 named Bắc Giang, now Bắc Ninh's code), so a
+// message that names the code can say it no longer means what it used to.
+func (u Unit) FormerName() (string, bool) {
+	old := oldToNew[u.Code]
+	return old.Name, old.Name != u.Name
 }
 
 // Retired is a code of the 63-unit scheme and the unit it now belongs to.

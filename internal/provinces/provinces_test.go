@@ -2,6 +2,7 @@ package provinces
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -114,5 +115,21 @@ func TestDomainsCannotBeChangedThroughACopy(t *testing.T) {
 	u.Domains()[0] = "hanoi.gov.vn"
 	if again, _ := Lookup("42"); again.Domains()[0] != "hatinh.gov.vn" {
 		t.Errorf("the table changed through a returned slice: %v", again.Domains())
+	}
+}
+
+func TestCodesThatNamedAnotherUnitBefore2025(t *testing.T) {
+	var reused []string
+	for _, u := range All() {
+		if former, ok := u.FormerName(); ok {
+			reused = append(reused, u.Code+" "+former)
+		}
+	}
+	// Seven codes now name the unit their province merged into; Huế's code
+	// named the province of Thừa Thiên Huế.
+	want := []string{"15 Yên Bái", "24 Bắc Giang", "44 Quảng Bình", "46 Thừa Thiên Huế",
+		"52 Bình Định", "80 Long An", "82 Tiền Giang", "91 Kiên Giang"}
+	if !slices.Equal(reused, want) {
+		t.Errorf("codes that named another unit: got %v, want %v", reused, want)
 	}
 }

@@ -173,7 +173,7 @@ func TestLeavesIdentifyTheAgencyByNameAndOrganID(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := cert.Subject
-		if s.CommonName != "Văn phòng UBND Hà Tĩnh" || s.SerialNumber != "000.00.00.H30" || len(s.OrganizationalUnit) != 1 || s.OrganizationalUnit[0] != "000.00.00.H30" {
+		if s.CommonName != "Văn phòng UBND Hà Tĩnh" || s.SerialNumber != "000.00.00.H27" || len(s.OrganizationalUnit) != 1 || s.OrganizationalUnit[0] != "000.00.00.H27" {
 			t.Errorf("subject %s: want the agency's name as CN and its organId as serialNumber and OU", s)
 		}
 	}

@@ -89,7 +89,7 @@ func worstCaseStacks(t *testing.T) []client.Object {
 	name := longest(t, agencies.Items.Schema.Properties["name"], "", escaped)
 	node.Node.Spec.Agencies = make([]platformv1alpha1.Agency, *agencies.MaxItems)
 	for i := range node.Node.Spec.Agencies {
-		node.Node.Spec.Agencies[i] = platformv1alpha1.Agency{OrganID: "000.00.00.H30", Name: name}
+		node.Node.Spec.Agencies[i] = platformv1alpha1.Agency{OrganID: "000.00.00.H27", Name: name}
 	}
 	var objs []client.Object
 	objs = append(objs, PortalStack(portal)...)

@@ -51,7 +51,7 @@ func testPortalInputs(level int32) PortalInputs {
 		Spec: platformv1alpha1.ProvincePortalSpec{
 			Province:      platformv1alpha1.ProvinceRef{Code: "42"},
 			Environment:   "production",
-			OrganID:       "000.00.00.H30",
+			OrganID:       "000.00.00.H27",
 			Domain:        "dichvucong.hatinh.gov.vn",
 			SecurityLevel: level,
 			Ingress:       &platformv1alpha1.PortalIngress{ClassName: "nginx"},

@@ -53,10 +53,10 @@ func testNodeInputs() DocExchangeInputs {
 		ObjectMeta: metav1.ObjectMeta{Name: "hatinh", Namespace: "egov-hatinh", UID: "4b1d0b8e-0000-4000-8000-0000000000d1"},
 		Spec: platformv1alpha1.DocExchangeNodeSpec{
 			PortalRef: platformv1alpha1.LocalObjectReference{Name: "hatinh"},
-			OrganID:   "000.00.00.H30",
+			OrganID:   "000.00.00.H27",
 			Agencies: []platformv1alpha1.Agency{
-				{OrganID: "000.00.00.H30", Name: "Văn phòng UBND Hà Tĩnh"},
-				{OrganID: "000.00.00.K30", Name: "Sở Nội vụ Hà Tĩnh"},
+				{OrganID: "000.00.00.H27", Name: "Văn phòng UBND Hà Tĩnh"},
+				{OrganID: "000.00.00.K27", Name: "Hội đồng nhân dân tỉnh Hà Tĩnh"},
 			},
 			Storage:                  platformv1alpha1.DocumentStorage{Size: resource.MustParse("20Gi")},
 			Signing:                  platformv1alpha1.Signing{KeyAlgorithm: "RSA", KeySize: ptr.To[int32](3072)},

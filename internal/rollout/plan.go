@@ -17,7 +17,7 @@ import (
 // Defaults the API server applies; the planner applies them too so that an
 // object built in code means the same.
 const (
-	defaultEnvironment = "production"
+	defaultEnvironment = platformv1alpha1.ProductionEnvironment
 	defaultSoakSeconds = 300
 	defaultTimeZone    = "Asia/Ho_Chi_Minh"
 )
