@@ -6,6 +6,7 @@ IMG ?= egov-operator:dev
 BIN := $(CURDIR)/bin
 K8S_BIN := $(BIN)/k8s
 CONTROLLER_GEN := $(BIN)/controller-gen
+KUSTOMIZE := $(BIN)/kustomize
 KUBECTL ?= $(K8S_BIN)/kubectl
 GO_TEST_FLAGS ?= -count=1
 
@@ -105,6 +106,12 @@ test-image: docker-build ## Build the image with buildah and run its manager's -
 
 ##@ Deployment
 
+.PHONY: build-installer
+build-installer: manifests generate kustomize ## Write dist/install.yaml: CRDs and everything config/default installs (IMG sets the image).
+	mkdir -p dist
+	cd config/manager && $(KUSTOMIZE) edit set image controller=$(IMG)
+	$(KUSTOMIZE) build config/default > dist/install.yaml
+
 .PHONY: install
 install: manifests kubectl ## Install the CRDs into the current kubeconfig's cluster.
 	$(KUBECTL) apply --server-side -f config/crd/bases
@@ -130,3 +137,11 @@ kubectl: ## Build kubectl.
 .PHONY: kubebuilder
 kubebuilder: ## Build the kubebuilder CLI.
 	@hack/bootstrap.sh kubebuilder
+
+.PHONY: kustomize
+kustomize: ## Build kustomize.
+	@hack/bootstrap.sh kustomize
+
+.PHONY: helm
+helm: ## Build helm.
+	@hack/bootstrap.sh helm
