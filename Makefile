@@ -6,6 +6,8 @@ IMG ?= egov-operator:dev
 BIN := $(CURDIR)/bin
 K8S_BIN := $(BIN)/k8s
 CONTROLLER_GEN := $(BIN)/controller-gen
+KUSTOMIZE := $(BIN)/kustomize
+KUBEBUILDER := $(BIN)/kubebuilder
 KUBECTL ?= $(K8S_BIN)/kubectl
 GO_TEST_FLAGS ?= -count=1
 
@@ -53,7 +55,7 @@ lint: ## Fail on unformatted code, go vet or staticcheck findings.
 	$(BIN)/staticcheck -tags e2e ./test/e2e/
 
 .PHONY: test
-test: manifests generate fmt vet envtest ## Run unit and integration tests (a real kube-apiserver and etcd).
+test: manifests generate fmt vet envtest helm ## Run unit and integration tests (a real kube-apiserver and etcd), and lint and render the Helm chart.
 	KUBEBUILDER_ASSETS="$(K8S_BIN)" go test ./... $(GO_TEST_FLAGS) -coverprofile cover.out
 
 ##@ Demo and end-to-end tests (a local cluster with no container runtime)
@@ -105,6 +107,19 @@ test-image: docker-build ## Build the image with buildah and run its manager's -
 
 ##@ Deployment
 
+.PHONY: build-installer
+build-installer: manifests generate kustomize ## Write dist/install.yaml: CRDs and everything config/default installs (IMG sets the image).
+	mkdir -p dist
+	cd config/manager && $(KUSTOMIZE) edit set image controller=$(IMG)
+	$(KUSTOMIZE) build config/default > dist/install.yaml
+
+.PHONY: helm-chart
+helm-chart: build-installer kubebuilder ## Regenerate the Helm chart in charts/chart from dist/install.yaml.
+	@# The plugin rewrites the templates it derives and keeps values.yaml, NOTES.txt and _helpers.tpl;
+	@# removing the derived ones first drops those of objects config/ no longer has.
+	rm -rf charts/chart/templates/*/
+	$(KUBEBUILDER) edit --plugins=helm/v2-alpha --output-dir=charts
+
 .PHONY: install
 install: manifests kubectl ## Install the CRDs into the current kubeconfig's cluster.
 	$(KUBECTL) apply --server-side -f config/crd/bases
@@ -130,3 +145,51 @@ kubectl: ## Build kubectl.
 .PHONY: kubebuilder
 kubebuilder: ## Build the kubebuilder CLI.
 	@hack/bootstrap.sh kubebuilder
+
+.PHONY: kustomize
+kustomize: ## Build kustomize.
+	@hack/bootstrap.sh kustomize
+
+.PHONY: helm
+helm: ## Build helm.
+	@hack/bootstrap.sh helm
+
+##@ Helm Deployment
+
+## Helm binary to use for deploying the chart
+HELM ?= $(BIN)/helm
+## Namespace to deploy the Helm release
+HELM_NAMESPACE ?= egov-operator-system
+## Name of the Helm release
+HELM_RELEASE ?= egov-operator
+## Path to the Helm chart directory
+HELM_CHART_DIR ?= charts/chart
+## Additional arguments to pass to helm commands
+HELM_EXTRA_ARGS ?=
+
+.PHONY: helm-deploy
+helm-deploy: helm ## Deploy manager to the K8s cluster via Helm. Specify an image with IMG.
+	$(HELM) upgrade --install $(HELM_RELEASE) $(HELM_CHART_DIR) \
+		--namespace $(HELM_NAMESPACE) \
+		--create-namespace \
+		--set manager.image.repository=$${IMG%:*} \
+		--set manager.image.tag=$${IMG##*:} \
+		--wait \
+		--timeout 5m \
+		$(HELM_EXTRA_ARGS)
+
+.PHONY: helm-uninstall
+helm-uninstall: ## Uninstall the Helm release from the K8s cluster.
+	$(HELM) uninstall $(HELM_RELEASE) --namespace $(HELM_NAMESPACE)
+
+.PHONY: helm-status
+helm-status: ## Show Helm release status.
+	$(HELM) status $(HELM_RELEASE) --namespace $(HELM_NAMESPACE)
+
+.PHONY: helm-history
+helm-history: ## Show Helm release history.
+	$(HELM) history $(HELM_RELEASE) --namespace $(HELM_NAMESPACE)
+
+.PHONY: helm-rollback
+helm-rollback: ## Rollback to previous Helm release.
+	$(HELM) rollback $(HELM_RELEASE) --namespace $(HELM_NAMESPACE)

@@ -6,6 +6,8 @@
 #   hack/bootstrap.sh controller-gen   code and manifest generator
 #   hack/bootstrap.sh staticcheck      linter
 #   hack/bootstrap.sh kubebuilder      the kubebuilder CLI (keeps PROJECT, scaffolds webhooks, chart, dashboards)
+#   hack/bootstrap.sh kustomize        kustomize (builds dist/install.yaml from config/default)
+#   hack/bootstrap.sh helm             helm (lints and renders the chart in charts/chart)
 #   hack/bootstrap.sh envtest          etcd and kube-apiserver for integration tests
 #   hack/bootstrap.sh kubectl          kubectl
 #   hack/bootstrap.sh cluster          the local cluster: envtest, kubectl, controller-manager,
@@ -66,6 +68,22 @@ kubebuilder() {
 	(cd "$mod" && quiet go get -tool "sigs.k8s.io/kubebuilder/v4@$KUBEBUILDER_VERSION" &&
 		GOBIN="$bin" go install sigs.k8s.io/kubebuilder/v4)
 	stamp "$out" "$KUBEBUILDER_VERSION"
+}
+
+kustomize() {
+	local out="$bin/kustomize"
+	built kustomize "$out" "$KUSTOMIZE_VERSION" && return
+	say "building kustomize $KUSTOMIZE_VERSION"
+	GOBIN="$bin" quiet go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION"
+	stamp "$out" "$KUSTOMIZE_VERSION"
+}
+
+helm() {
+	local out="$bin/helm"
+	built helm "$out" "$HELM_VERSION" && return
+	say "building helm $HELM_VERSION (about a minute)"
+	GOBIN="$bin" quiet go install "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+	stamp "$out" "$HELM_VERSION"
 }
 
 etcd() {
@@ -153,6 +171,8 @@ for target in "$@"; do
 	controller-gen) controller_gen ;;
 	staticcheck) staticcheck ;;
 	kubebuilder) kubebuilder ;;
+	kustomize) kustomize ;;
+	helm) helm ;;
 	envtest) etcd && kube kube-apiserver ;;
 	kubectl) kube kubectl ;;
 	cluster) etcd && kube kube-apiserver kubectl kube-controller-manager kube-scheduler && kwok && cert_manager ;;

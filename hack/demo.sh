@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # make demo: the operator's whole job on a local cluster. Builds what is
-# missing, starts the cluster (hack/cluster.sh), installs the CRDs, runs the
-# operator under its own RBAC (the ClusterRole of config/rbac, bound to a
-# ServiceAccount: not as an administrator) and sets up all 34 provinces
-# (hack/demo). `make demo-down` stops everything.
+# missing, starts the cluster (hack/cluster.sh), installs the operator's Helm
+# chart without the manager's Deployment, runs the manager as a process under
+# the chart's ServiceAccount and RBAC (not as an administrator) and sets up
+# all 34 provinces (hack/demo). `make demo-down` stops everything.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,47 +14,21 @@ kubectl() { bin/k8s/kubectl --kubeconfig "$state/admin.kubeconfig" "$@"; }
 say() { echo "==> $*"; }
 
 say "building what is missing into bin/ (the first build of Kubernetes' binaries takes several minutes; later runs reuse them)"
-hack/bootstrap.sh cluster
+hack/bootstrap.sh cluster helm
 go build -o bin/manager ./cmd/manager
 
 hack/cluster.sh up
 
-say "installing the operator's CRDs"
-kubectl apply --server-side -f config/crd/bases >/dev/null
+say "installing the operator from its Helm chart (charts/chart), all but the manager's Deployment"
+# No container runtime here to run the image: the chart installs the CRDs,
+# the ServiceAccount, the RBAC and the admission policies, and the manager
+# runs below as a process under that ServiceAccount.
+bin/helm --kubeconfig "$state/admin.kubeconfig" upgrade --install egov-operator charts/chart \
+	--namespace egov-operator-system --create-namespace --set manager.enabled=false >/dev/null
 kubectl wait --for condition=Established --timeout 60s crd --all >/dev/null
-say "allowing only the operator to label objects as its own (config/admission)"
-kubectl apply -k config/admission >/dev/null
 
-say "running the operator as ServiceAccount egov-operator-system/egov-operator, bound to ClusterRole manager-role"
-kubectl apply -f - >/dev/null <<RBAC
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: egov-operator-system
----
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: egov-operator
-  namespace: egov-operator-system
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: egov-operator
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: ClusterRole
-  name: manager-role
-subjects:
-- kind: ServiceAccount
-  name: egov-operator
-  namespace: egov-operator-system
-RBAC
-kubectl apply -f config/rbac/role.yaml >/dev/null
-# Secrets only in province namespaces: each namespace's RoleBinding comes with the province.
-kubectl apply -f config/rbac/province_role.yaml >/dev/null
-token=$(kubectl create token egov-operator -n egov-operator-system --duration 24h)
+say "running the manager as the chart's ServiceAccount egov-operator-system/egov-operator-controller-manager"
+token=$(kubectl create token egov-operator-controller-manager -n egov-operator-system --duration 24h)
 operator_kubeconfig=$state/operator.kubeconfig
 cp "$state/admin.kubeconfig" "$operator_kubeconfig"
 bin/k8s/kubectl --kubeconfig "$operator_kubeconfig" config set-credentials egov-operator --token "$token" >/dev/null

@@ -31,12 +31,13 @@ const (
 	CAIssuer = "national-ca"
 )
 
-// The operator's identity in the local cluster, and the ClusterRole of its
-// Secret permissions, bound in each province namespace.
+// The operator's identity, and the ClusterRole of its Secret permissions
+// bound in each province namespace, as the Helm chart (release
+// egov-operator) and dist/install.yaml name them.
 const (
 	OperatorNamespace      = "egov-operator-system"
-	OperatorServiceAccount = "egov-operator"
-	ProvinceRole           = "province-role"
+	OperatorServiceAccount = "egov-operator-controller-manager"
+	ProvinceRole           = "egov-operator-province-role"
 )
 
 // NationalCA returns the objects of a self-signed national root CA and the

@@ -17,6 +17,16 @@ func ReadManifests(path string) ([]*unstructured.Unstructured, error) {
 	if err != nil {
 		return nil, err
 	}
+	objs, err := DecodeManifests(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return objs, nil
+}
+
+// DecodeManifests decodes every YAML document of a stream, in order,
+// skipping empty ones.
+func DecodeManifests(data []byte) ([]*unstructured.Unstructured, error) {
 	dec := yaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
 	var objs []*unstructured.Unstructured
 	for {
@@ -24,7 +34,7 @@ func ReadManifests(path string) ([]*unstructured.Unstructured, error) {
 		if err := dec.Decode(&u.Object); errors.Is(err, io.EOF) {
 			return objs, nil
 		} else if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, err
 		}
 		if len(u.Object) > 0 {
 			objs = append(objs, u)

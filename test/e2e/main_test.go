@@ -2,8 +2,9 @@
 
 // Package e2e runs the operator's whole job on the local cluster of
 // hack/cluster.sh (real API server, controller-manager, scheduler, kwok
-// nodes, cert-manager's real controllers), with the operator as a process
-// under its own RBAC: `make test-e2e`.
+// nodes, cert-manager's real controllers), with the operator installed from
+// its Helm chart and the manager run as a process under the chart's
+// ServiceAccount and RBAC: `make test-e2e`.
 package e2e
 
 import (

@@ -14,8 +14,8 @@ import (
 	"github.com/egov-vn/egov-operator/internal/provinces"
 )
 
-// The operator ran every test above as its own ServiceAccount, bound to the
-// ClusterRole generated in config/rbac; a missing permission shows in its log.
+// The operator ran every test above as the ServiceAccount the Helm chart
+// installs, under the chart's RBAC; a missing permission shows in its log.
 func TestOperatorNeededNoPermissionItLacks(t *testing.T) {
 	log, err := os.ReadFile(filepath.Join(state, "logs", "operator.log"))
 	if err != nil {
@@ -34,7 +34,7 @@ func TestOperatorNeededNoPermissionItLacks(t *testing.T) {
 // The operator's identity is no administrator: it may not do anything anywhere.
 func TestOperatorIsNotAnAdministrator(t *testing.T) {
 	review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
-		User:               "system:serviceaccount:egov-operator-system:egov-operator",
+		User:               "system:serviceaccount:" + fleet.OperatorNamespace + ":" + fleet.OperatorServiceAccount,
 		ResourceAttributes: &authorizationv1.ResourceAttributes{Verb: "*", Group: "*", Resource: "*"},
 	}}
 	if err := k8s.Create(ctx(), review); err != nil {
