@@ -84,7 +84,7 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 		return err
 	}
 	versions := map[string]string{}
-	if ref := node.Spec.AxisCredentialsSecretRef; ref != nil {
+	if ref := node.Spec.AxisCredentials(); ref != nil {
 		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, node.Namespace, ref.Name, "systemID", "secretKey"); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 )
 
 // DocExchangeNodeSpec declares an edXML document exchange node.
+// +kubebuilder:validation:XValidation:rule="!has(self.axisCredentialsSecretRef) || (self.axis.version == 'v1' && !has(self.axis.credentialsSecretRef))",message="axisCredentialsSecretRef is replaced by axis.credentialsSecretRef: set only that one, and only for axis.version v1",fieldPath=".axisCredentialsSecretRef"
 type DocExchangeNodeSpec struct {
 	// portalRef names the ProvincePortal of this namespace whose SubCA signs
 	// the node's certificate.
@@ -32,8 +33,13 @@ type DocExchangeNodeSpec struct {
 	// +optional
 	// +kubebuilder:default={}
 	Signing Signing `json:"signing,omitempty"`
-	// axisCredentialsSecretRef names a Secret holding the keys systemID and
-	// secretKey, the node's credentials at the national document axis.
+	// axis is the document axis the node exchanges on (v1 or v2, national
+	// or provincial) and how it reaches it.
+	// +optional
+	// +kubebuilder:default={version: v1, level: national}
+	Axis DocumentAxisConnection `json:"axis,omitempty"`
+	// axisCredentialsSecretRef is deprecated: use axis.credentialsSecretRef.
+	// Nodes written before axis existed keep their v1 credentials through it.
 	// +optional
 	AxisCredentialsSecretRef *LocalObjectReference `json:"axisCredentialsSecretRef,omitempty"`
 	// clientSelector selects the pods of the province's document management

@@ -81,24 +81,59 @@ func DocExchangeKeypairSecret(d *platformv1alpha1.DocExchangeNode) string {
 
 // DocExchangeSecretRefs names the user's Secrets the node uses.
 func DocExchangeSecretRefs(spec platformv1alpha1.DocExchangeNodeSpec) []string {
-	if spec.AxisCredentialsSecretRef == nil {
-		return nil
+	if ref := spec.AxisCredentials(); ref != nil {
+		return []string{ref.Name}
 	}
-	return []string{spec.AxisCredentialsSecretRef.Name}
+	return nil
 }
+
+// axisCredentialsDir is where the v1 axis credentials are mounted.
+const axisCredentialsDir = CredentialsMountPath + "/axis"
 
 // DocExchangeConfig is the node's own configuration, read as environment
 // variables.
 func DocExchangeConfig(d *platformv1alpha1.DocExchangeNode, n *platformv1alpha1.NationalPlatform) map[string]string {
-	return map[string]string{
-		"EDXML_AXIS_URL":             string(n.Spec.DocumentAxis.URL),
-		"EDXML_ORGAN_ID":             string(d.Spec.OrganID),
-		"EDXML_AGENCIES_FILE":        agenciesMountPath + "/" + AgenciesFile,
-		"EDXML_STATUS_CODES":         jsonString(EdxmlStatuses),
-		"EDXML_SIGNING_DIR":          TLSMountPath,
-		"EDXML_DOCUMENTS_DIR":        documentsMountPath,
-		"EDXML_AXIS_CREDENTIALS_DIR": CredentialsMountPath + "/axis",
+	config := map[string]string{
+		"EDXML_ORGAN_ID":      string(d.Spec.OrganID),
+		"EDXML_AGENCIES_FILE": agenciesMountPath + "/" + AgenciesFile,
+		"EDXML_STATUS_CODES":  jsonString(EdxmlStatuses),
+		"EDXML_SIGNING_DIR":   TLSMountPath,
+		"EDXML_DOCUMENTS_DIR": documentsMountPath,
 	}
+	maps.Copy(config, axisConfig(d.Spec.Axis, n))
+	return config
+}
+
+// axisConfig tells the node which axis it is on and how to reach it: a v1
+// endpoint and credentials, or its X-Road identity and security server.
+func axisConfig(axis platformv1alpha1.DocumentAxisConnection, n *platformv1alpha1.NationalPlatform) map[string]string {
+	config := map[string]string{"EDXML_AXIS_VERSION": axis.Version, "EDXML_AXIS_LEVEL": axis.Level}
+	if x := axis.XRoad; x != nil {
+		config["EDXML_XROAD_SECURITY_SERVER_URL"] = string(x.SecurityServer.URL)
+		config["EDXML_XROAD_MEMBER_CLASS"] = x.MemberClass
+		config["EDXML_XROAD_MEMBER_CODE"] = x.MemberCode
+		config["EDXML_XROAD_SUBSYSTEM_CODE"] = x.SubsystemCode
+		return config
+	}
+	config["EDXML_AXIS_URL"] = string(n.Spec.DocumentAxis.URL)
+	if axis.Endpoint != "" {
+		config["EDXML_AXIS_URL"] = string(axis.Endpoint)
+	}
+	config["EDXML_AXIS_CREDENTIALS_DIR"] = axisCredentialsDir
+	return config
+}
+
+// axisEgress are the addresses the node may reach: its X-Road security
+// server on v2; on v1 the provincial axis's addresses, or on the national
+// axis the national egress CIDRs and any the node adds.
+func axisEgress(axis platformv1alpha1.DocumentAxisConnection, n *platformv1alpha1.NationalPlatform) []networkingv1.NetworkPolicyPeer {
+	if x := axis.XRoad; x != nil {
+		return CIDRPeers(x.SecurityServer.EgressCIDRs)
+	}
+	if axis.Level == platformv1alpha1.AxisProvincial {
+		return CIDRPeers(axis.EgressCIDRs)
+	}
+	return CIDRPeers(n.Spec.Network.NationalEgressCIDRs, axis.EgressCIDRs)
 }
 
 // DocExchangeAgencies is the node's agencies as a JSON list of {organId,
@@ -178,8 +213,8 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		{Name: "trust", Path: TrustBundleMountPath, ConfigMap: portal.Name(RoleTrustBundle)},
 		{Name: "agencies", Path: agenciesMountPath, ConfigMap: o.Name(RoleEdxmlAgencies)},
 	}
-	if ref := d.Spec.AxisCredentialsSecretRef; ref != nil {
-		mounts = append(mounts, Mount{Name: "axis-credentials", Path: CredentialsMountPath + "/axis", Secret: ref.Name})
+	if ref := d.Spec.AxisCredentials(); ref != nil {
+		mounts = append(mounts, Mount{Name: "axis-credentials", Path: axisCredentialsDir, Secret: ref.Name})
 	}
 	var annotations map[string]string
 	if d.Spec.Bandwidth != nil && d.Spec.Bandwidth.Egress != nil {
@@ -231,6 +266,6 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		headlessService(o),
 		Service(o, RoleEdxmlNode),
 		statefulSet,
-		ComponentPolicy(o, RoleEdxmlNode, clients, CIDRPeers(n.Spec.Network.NationalEgressCIDRs)),
+		ComponentPolicy(o, RoleEdxmlNode, clients, axisEgress(d.Spec.Axis, n)),
 	}
 }
