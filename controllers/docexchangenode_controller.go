@@ -84,8 +84,9 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 		return err
 	}
 	versions := map[string]string{}
-	if ref := node.Spec.AxisCredentials(); ref != nil {
-		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, node.Namespace, ref.Name, "systemID", "secretKey"); err != nil {
+	keys := render.DocExchangeSecretKeys(node.Spec)
+	for _, name := range render.DocExchangeSecretRefs(node.Spec) {
+		if versions[name], err = secretKeys(ctx, r.APIReader, node.Namespace, name, keys[name]...); err != nil {
 			return err
 		}
 	}
@@ -174,7 +175,7 @@ func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *node
 	if _, err := observeCertificatesInto(ctx, r.Client, s.node, owner, s.written, platformv1alpha1.ConditionSigningCertificateReady); err != nil {
 		return err
 	}
-	signing, err := signingCertificateStatus(ctx, r.APIReader, s.node.Namespace, render.DocExchangeKeypairSecret(s.node))
+	signing, err := nodeSigningCertificate(ctx, r.APIReader, s.node)
 	if err != nil {
 		return err
 	}

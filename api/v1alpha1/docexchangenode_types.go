@@ -29,7 +29,12 @@ type DocExchangeNodeSpec struct {
 	// deleted, and its volumes are set to Retain.
 	// +required
 	Storage DocumentStorage `json:"storage"`
-	// signing configures the node's document signing certificate.
+	// signing configures the node's signing certificate, issued by the
+	// provincial SubCA through cert-manager and re-keyed at every renewal. It
+	// authenticates the node's packages and its mTLS connections; it has NO
+	// legal standing as a document signature, which needs a certificate of
+	// the Government's specialised CA with its key on a certified token or
+	// HSM: configure that in signing.external.
 	// +optional
 	// +kubebuilder:default={}
 	Signing Signing `json:"signing,omitempty"`
@@ -102,6 +107,13 @@ type Signing struct {
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+([.][0-9]+)?(ns|us|ms|s|m|h))+$') && duration(self) >= duration('1h')",message="renewBefore must be a duration of at least 1h, e.g. 720h"
 	RenewBefore string `json:"renewBefore,omitempty"`
+	// external signs documents with a specialised-CA system certificate held
+	// by a PKCS#11 token or a remote signing service. The SubCA certificate
+	// is still issued, for authentication and mTLS only (without the
+	// contentCommitment usage), and status.signingCertificate reports the
+	// external certificate.
+	// +optional
+	External *ExternalSigner `json:"external,omitempty"`
 }
 
 // Bandwidth caps a workload's traffic.
@@ -111,7 +123,8 @@ type Bandwidth struct {
 	Egress *resource.Quantity `json:"egress,omitempty"`
 }
 
-// SigningCertificateStatus reports the node's signing certificate.
+// SigningCertificateStatus reports the certificate the node signs documents
+// with: signing.external's when set, else the SubCA-issued one.
 type SigningCertificateStatus struct {
 	// serialNumber of the current certificate, in hex.
 	// +optional

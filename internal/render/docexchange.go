@@ -79,14 +79,6 @@ func DocExchangeKeypairSecret(d *platformv1alpha1.DocExchangeNode) string {
 	return KeypairSecret(d.Name + "-" + RoleEdxmlSigning)
 }
 
-// DocExchangeSecretRefs names the user's Secrets the node uses.
-func DocExchangeSecretRefs(spec platformv1alpha1.DocExchangeNodeSpec) []string {
-	if ref := spec.AxisCredentials(); ref != nil {
-		return []string{ref.Name}
-	}
-	return nil
-}
-
 // axisCredentialsDir is where the v1 axis credentials are mounted.
 const axisCredentialsDir = CredentialsMountPath + "/axis"
 
@@ -101,6 +93,7 @@ func DocExchangeConfig(d *platformv1alpha1.DocExchangeNode, n *platformv1alpha1.
 		"EDXML_DOCUMENTS_DIR": documentsMountPath,
 	}
 	maps.Copy(config, axisConfig(d.Spec.Axis, n))
+	maps.Copy(config, externalSignerConfig(d.Spec.Signing.External))
 	return config
 }
 
@@ -160,9 +153,10 @@ func DocExchangeAgency(d *platformv1alpha1.DocExchangeNode, p *platformv1alpha1.
 	return Agency{Name: provinceUnit(p).PeoplesCommittee(), OrganID: d.Spec.OrganID}
 }
 
-// SigningCertificate is the node's document signing certificate: digital
-// signature and content commitment (non-repudiation), identifying the
-// agency, issued by the provincial SubCA.
+// SigningCertificate is the node's signing certificate, identifying the
+// agency, issued by the provincial SubCA: digital signature and content
+// commitment (non-repudiation), or digital signature alone when an external
+// signer signs the documents. It authenticates; it is no legal signature.
 func SigningCertificate(o Owner, d *platformv1alpha1.DocExchangeNode, p *platformv1alpha1.ProvincePortal) *cmapi.Certificate {
 	sig := d.Spec.Signing
 	algorithm, size := cmapi.RSAKeyAlgorithm, 3072
@@ -172,8 +166,13 @@ func SigningCertificate(o Owner, d *platformv1alpha1.DocExchangeNode, p *platfor
 	if sig.KeySize != nil {
 		size = int(*sig.KeySize)
 	}
-	c := agencyCertificate(leafCertificate(o, RoleEdxmlSigning, SubCAIssuerRef(p.Name),
-		cmapi.UsageDigitalSignature, cmapi.UsageContentCommitment), provinceUnit(p).FullName(), DocExchangeAgency(d, p))
+	usages := []cmapi.KeyUsage{cmapi.UsageDigitalSignature, cmapi.UsageContentCommitment}
+	if sig.External != nil {
+		// The external certificate signs documents; this one only authenticates.
+		usages = usages[:1]
+	}
+	c := agencyCertificate(leafCertificate(o, RoleEdxmlSigning, SubCAIssuerRef(p.Name), usages...),
+		provinceUnit(p).FullName(), DocExchangeAgency(d, p))
 	c.Spec.Duration = &metav1.Duration{Duration: parseDurationOr(sig.Duration, signingDuration)}
 	c.Spec.RenewBefore = &metav1.Duration{Duration: parseDurationOr(sig.RenewBefore, signingRenewBefore)}
 	c.Spec.PrivateKey = &cmapi.CertificatePrivateKey{Algorithm: algorithm, Size: size, RotationPolicy: cmapi.RotationPolicyAlways}
@@ -216,6 +215,7 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 	if ref := d.Spec.AxisCredentials(); ref != nil {
 		mounts = append(mounts, Mount{Name: "axis-credentials", Path: axisCredentialsDir, Secret: ref.Name})
 	}
+	mounts = append(mounts, externalSignerMounts(d.Spec.Signing.External)...)
 	var annotations map[string]string
 	if d.Spec.Bandwidth != nil && d.Spec.Bandwidth.Egress != nil {
 		annotations = map[string]string{EgressBandwidthAnnotation: d.Spec.Bandwidth.Egress.String()}
@@ -266,6 +266,6 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		headlessService(o),
 		Service(o, RoleEdxmlNode),
 		statefulSet,
-		ComponentPolicy(o, RoleEdxmlNode, clients, axisEgress(d.Spec.Axis, n)),
+		ComponentPolicy(o, RoleEdxmlNode, clients, append(axisEgress(d.Spec.Axis, n), externalSignerEgress(d.Spec.Signing.External)...)),
 	}
 }

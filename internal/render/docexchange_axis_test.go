@@ -1,6 +1,7 @@
 package render
 
 import (
+	"slices"
 	"testing"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -79,4 +80,19 @@ func TestDeprecatedAxisCredentialsAreStillMounted(t *testing.T) {
 		t.Errorf("the node uses Secrets %v, want [axis-credentials]", refs)
 	}
 	checkGolden(t, "docexchangenode", DocExchangeStack(in))
+}
+
+func TestDocExchangePKCS11SignerStackGolden(t *testing.T) {
+	in := testNodeInputs()
+	in.Node.Spec.Signing.External = &platformv1alpha1.ExternalSigner{
+		PKCS11: &platformv1alpha1.PKCS11Signer{ModulePath: "/usr/lib/pkcs11/libhsm.so", TokenLabel: "edxml-hatinh",
+			PINSecretRef: platformv1alpha1.SecretKeyReference{Name: "hsm", Key: "pin"}},
+		CertificateSecretRef: platformv1alpha1.SecretKeyReference{Name: "hsm", Key: "certificate.pem"},
+		EgressCIDRs:          []platformv1alpha1.CIDR{"10.30.0.30/32"},
+	}
+	in.SecretVersions["hsm"] = "302"
+	if refs := DocExchangeSecretRefs(in.Node.Spec); !slices.Equal(refs, []string{"axis-credentials", "hsm"}) {
+		t.Errorf("the node uses Secrets %v, want [axis-credentials hsm]", refs)
+	}
+	checkGolden(t, "docexchangenode-pkcs11", DocExchangeStack(in))
 }
