@@ -60,7 +60,7 @@ func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	}
 	s := &nodeScope{node: node}
 	orig := node.DeepCopy()
-	err := runPhases(ctx, s, r.resolveInputs, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.observeChildren)
+	err := runPhases(ctx, s, r.resolveInputs, r.checkSecurityLevel, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.observeChildren)
 	if s.portal.portal != nil {
 		node.Status.Province = string(s.portal.portal.Spec.Province.Code)
 	}

@@ -47,6 +47,14 @@ type DocExchangeNodeSpec struct {
 	// Nodes written before axis existed keep their v1 credentials through it.
 	// +optional
 	AxisCredentialsSecretRef *LocalObjectReference `json:"axisCredentialsSecretRef,omitempty"`
+	// securityLevel is the node's own approved security level, 3 or 4; the
+	// portal's when unset. At level 4 the node needs offSiteBackup.
+	// +optional
+	SecurityLevel *SecurityLevel `json:"securityLevel,omitempty"`
+	// offSiteBackup is where the node ships backups of its documents, off
+	// the cluster's site; required at security level 4.
+	// +optional
+	OffSiteBackup *OffSiteBackup `json:"offSiteBackup,omitempty"`
 	// clientSelector selects the pods of the province's document management
 	// system, the only ones allowed to call the node.
 	// +optional
@@ -141,6 +149,12 @@ type DocExchangeNodeStatus struct {
 	// signingCertificate reports the node's signing certificate.
 	// +optional
 	SigningCertificate *SigningCertificateStatus `json:"signingCertificate,omitempty"`
+	// securityLevel is the level the node runs at: its own, else its portal's.
+	// +optional
+	SecurityLevel int32 `json:"securityLevel,omitempty"`
+	// offSiteBackup is the off-site backup target the node was given.
+	// +optional
+	OffSiteBackup string `json:"offSiteBackup,omitempty"`
 	// claims are the PersistentVolumeClaims holding the node's documents.
 	// +optional
 	// +listType=set

@@ -79,8 +79,11 @@ func DocExchangeKeypairSecret(d *platformv1alpha1.DocExchangeNode) string {
 	return KeypairSecret(d.Name + "-" + RoleEdxmlSigning)
 }
 
-// axisCredentialsDir is where the v1 axis credentials are mounted.
-const axisCredentialsDir = CredentialsMountPath + "/axis"
+// Where the v1 axis credentials and the off-site backup's are mounted.
+const (
+	axisCredentialsDir          = CredentialsMountPath + "/axis"
+	offSiteBackupCredentialsDir = CredentialsMountPath + "/offsite-backup"
+)
 
 // DocExchangeConfig is the node's own configuration, read as environment
 // variables.
@@ -94,6 +97,10 @@ func DocExchangeConfig(d *platformv1alpha1.DocExchangeNode, n *platformv1alpha1.
 	}
 	maps.Copy(config, axisConfig(d.Spec.Axis, n))
 	maps.Copy(config, externalSignerConfig(d.Spec.Signing.External))
+	if b := d.Spec.OffSiteBackup; b != nil {
+		config["EDXML_OFFSITE_BACKUP_URL"] = string(b.URL)
+		config["EDXML_OFFSITE_BACKUP_CREDENTIALS_DIR"] = offSiteBackupCredentialsDir
+	}
 	return config
 }
 
@@ -216,6 +223,9 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		mounts = append(mounts, Mount{Name: "axis-credentials", Path: axisCredentialsDir, Secret: ref.Name})
 	}
 	mounts = append(mounts, externalSignerMounts(d.Spec.Signing.External)...)
+	if b := d.Spec.OffSiteBackup; b != nil {
+		mounts = append(mounts, Mount{Name: "offsite-backup", Path: offSiteBackupCredentialsDir, Secret: b.CredentialsSecretRef.Name})
+	}
 	var annotations map[string]string
 	if d.Spec.Bandwidth != nil && d.Spec.Bandwidth.Egress != nil {
 		annotations = map[string]string{EgressBandwidthAnnotation: d.Spec.Bandwidth.Egress.String()}
@@ -266,6 +276,14 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		headlessService(o),
 		Service(o, RoleEdxmlNode),
 		statefulSet,
-		ComponentPolicy(o, RoleEdxmlNode, clients, append(axisEgress(d.Spec.Axis, n), externalSignerEgress(d.Spec.Signing.External)...)),
+		ComponentPolicy(o, RoleEdxmlNode, clients, append(axisEgress(d.Spec.Axis, n), append(externalSignerEgress(d.Spec.Signing.External), offSiteBackupEgress(d.Spec.OffSiteBackup)...)...)),
 	}
+}
+
+// offSiteBackupEgress are the addresses of the node's off-site backup target.
+func offSiteBackupEgress(b *platformv1alpha1.OffSiteBackup) []networkingv1.NetworkPolicyPeer {
+	if b == nil {
+		return nil
+	}
+	return CIDRPeers(b.EgressCIDRs)
 }

@@ -21,6 +21,9 @@ func DocExchangeSecretKeys(spec platformv1alpha1.DocExchangeNodeSpec) map[string
 	if ref := spec.AxisCredentials(); ref != nil {
 		keys[ref.Name] = append(keys[ref.Name], "systemID", "secretKey")
 	}
+	if b := spec.OffSiteBackup; b != nil {
+		keys[b.CredentialsSecretRef.Name] = append(keys[b.CredentialsSecretRef.Name], "clientID", "clientSecret")
+	}
 	if ext := spec.Signing.External; ext != nil {
 		keys[ext.CertificateSecretRef.Name] = append(keys[ext.CertificateSecretRef.Name], ext.CertificateSecretRef.Key)
 		if p := ext.PKCS11; p != nil {
