@@ -60,7 +60,7 @@ func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	}
 	s := &nodeScope{node: node}
 	orig := node.DeepCopy()
-	err := runPhases(ctx, s, r.resolveInputs, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.observeChildren)
+	err := runPhases(ctx, s, r.resolveInputs, r.checkSecurityLevel, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.observeChildren)
 	if s.portal.portal != nil {
 		node.Status.Province = string(s.portal.portal.Spec.Province.Code)
 	}
@@ -84,8 +84,9 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 		return err
 	}
 	versions := map[string]string{}
-	if ref := node.Spec.AxisCredentialsSecretRef; ref != nil {
-		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, node.Namespace, ref.Name, "systemID", "secretKey"); err != nil {
+	keys := render.DocExchangeSecretKeys(node.Spec)
+	for _, name := range render.DocExchangeSecretRefs(node.Spec) {
+		if versions[name], err = secretKeys(ctx, r.APIReader, node.Namespace, name, keys[name]...); err != nil {
 			return err
 		}
 	}
@@ -182,7 +183,7 @@ func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *node
 	if _, err := observeCertificatesInto(ctx, r.Client, s.node, owner, s.written, platformv1alpha1.ConditionSigningCertificateReady); err != nil {
 		return err
 	}
-	signing, err := signingCertificateStatus(ctx, r.APIReader, s.node.Namespace, render.DocExchangeKeypairSecret(s.node))
+	signing, err := nodeSigningCertificate(ctx, r.APIReader, s.node)
 	if err != nil {
 		return err
 	}

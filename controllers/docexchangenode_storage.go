@@ -11,7 +11,6 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -183,17 +182,4 @@ func (r *DocExchangeNodeReconciler) release(ctx context.Context, node *platformv
 		"the documents of %s stay in namespace %s: claims [%s] on volumes [%s] (reclaim policy Retain); a new DocExchangeNode named %s reattaches them",
 		node.Spec.OrganID, node.Namespace, strings.Join(names, ", "), strings.Join(volumes, ", "), node.Name)
 	return nil
-}
-
-// signingCertificateStatus reads the serial number and expiry of the
-// certificate in a key pair Secret, nil while it is not issued.
-func signingCertificateStatus(ctx context.Context, c client.Reader, namespace, name string) (*platformv1alpha1.SigningCertificateStatus, error) {
-	cert, err := firstCertificate(ctx, c, namespace, name)
-	if err != nil || cert == nil {
-		return nil, err
-	}
-	return &platformv1alpha1.SigningCertificateStatus{
-		SerialNumber: fmt.Sprintf("%x", cert.SerialNumber),
-		NotAfter:     &metav1.Time{Time: cert.NotAfter.UTC()},
-	}, nil
 }

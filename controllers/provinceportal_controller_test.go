@@ -223,21 +223,22 @@ func TestUnlabelledNamespaceStallsUntilAssigned(t *testing.T) {
 
 func TestLoweringReplicasDeletesTheDisruptionBudget(t *testing.T) {
 	ensureNational(t)
-	p := waitReady(t, province(t, "46", func(p *platformv1alpha1.ProvincePortal) {
-		p.Spec.SecurityLevel = 2
-		p.Spec.Replicas = ptr.To[platformv1alpha1.Replicas](2)
-	}))
-	if err := exists(portalChild(p, &policyv1.PodDisruptionBudget{}, "portal")); err != nil {
+	p := waitReady(t, province(t, "46"))
+	s := oneStopShop(t, p, true, func(s *platformv1alpha1.OneStopShop) { s.Spec.Replicas = ptr.To[platformv1alpha1.Replicas](2) })
+	waitObjectReady(t, s)
+	pdb := &policyv1.PodDisruptionBudget{}
+	key := types.NamespacedName{Namespace: s.Namespace, Name: render.OneStopShopOwner(s, p).Name(render.RoleMotcuaWeb)}
+	if err := k8s.Get(context.Background(), key, pdb); err != nil {
 		t.Fatalf("two replicas need a PDB: %v", err)
 	}
-	change(t, p, func() { p.Spec.Replicas = ptr.To[platformv1alpha1.Replicas](1) })
+	change(t, s, func() { s.Spec.Replicas = ptr.To[platformv1alpha1.Replicas](1) })
 	eventually(t, "PDB deleted", func() error {
-		if err := exists(portalChild(p, &policyv1.PodDisruptionBudget{}, "portal")); !apierrors.IsNotFound(err) {
+		if err := k8s.Get(context.Background(), key, pdb); !apierrors.IsNotFound(err) {
 			return fmt.Errorf("PDB still there: %v", err)
 		}
 		return nil
 	})
-	waitReady(t, p)
+	waitObjectReady(t, s)
 }
 
 func TestPauseHoldsEveryChange(t *testing.T) {

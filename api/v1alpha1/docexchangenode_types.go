@@ -6,6 +6,7 @@ import (
 )
 
 // DocExchangeNodeSpec declares an edXML document exchange node.
+// +kubebuilder:validation:XValidation:rule="!has(self.axisCredentialsSecretRef) || (self.axis.version == 'v1' && !has(self.axis.credentialsSecretRef))",message="axisCredentialsSecretRef is replaced by axis.credentialsSecretRef: set only that one, and only for axis.version v1",fieldPath=".axisCredentialsSecretRef"
 type DocExchangeNodeSpec struct {
 	// portalRef names the ProvincePortal of this namespace whose SubCA signs
 	// the node's certificate.
@@ -28,14 +29,32 @@ type DocExchangeNodeSpec struct {
 	// deleted, and its volumes are set to Retain.
 	// +required
 	Storage DocumentStorage `json:"storage"`
-	// signing configures the node's document signing certificate.
+	// signing configures the node's signing certificate, issued by the
+	// provincial SubCA through cert-manager and re-keyed at every renewal. It
+	// authenticates the node's packages and its mTLS connections; it has NO
+	// legal standing as a document signature, which needs a certificate of
+	// the Government's specialised CA with its key on a certified token or
+	// HSM: configure that in signing.external.
 	// +optional
 	// +kubebuilder:default={}
 	Signing Signing `json:"signing,omitempty"`
-	// axisCredentialsSecretRef names a Secret holding the keys systemID and
-	// secretKey, the node's credentials at the national document axis.
+	// axis is the document axis the node exchanges on (v1 or v2, national
+	// or provincial) and how it reaches it.
+	// +optional
+	// +kubebuilder:default={version: v1, level: national}
+	Axis DocumentAxisConnection `json:"axis,omitempty"`
+	// axisCredentialsSecretRef is deprecated: use axis.credentialsSecretRef.
+	// Nodes written before axis existed keep their v1 credentials through it.
 	// +optional
 	AxisCredentialsSecretRef *LocalObjectReference `json:"axisCredentialsSecretRef,omitempty"`
+	// securityLevel is the node's own approved security level, 3 or 4; the
+	// portal's when unset. At level 4 the node needs offSiteBackup.
+	// +optional
+	SecurityLevel *SecurityLevel `json:"securityLevel,omitempty"`
+	// offSiteBackup is where the node ships backups of its documents, off
+	// the cluster's site; required at security level 4.
+	// +optional
+	OffSiteBackup *OffSiteBackup `json:"offSiteBackup,omitempty"`
 	// clientSelector selects the pods of the province's document management
 	// system, the only ones allowed to call the node.
 	// +optional
@@ -96,6 +115,13 @@ type Signing struct {
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+([.][0-9]+)?(ns|us|ms|s|m|h))+$') && duration(self) >= duration('1h')",message="renewBefore must be a duration of at least 1h, e.g. 720h"
 	RenewBefore string `json:"renewBefore,omitempty"`
+	// external signs documents with a specialised-CA system certificate held
+	// by a PKCS#11 token or a remote signing service. The SubCA certificate
+	// is still issued, for authentication and mTLS only (without the
+	// contentCommitment usage), and status.signingCertificate reports the
+	// external certificate.
+	// +optional
+	External *ExternalSigner `json:"external,omitempty"`
 }
 
 // Bandwidth caps a workload's traffic.
@@ -105,7 +131,8 @@ type Bandwidth struct {
 	Egress *resource.Quantity `json:"egress,omitempty"`
 }
 
-// SigningCertificateStatus reports the node's signing certificate.
+// SigningCertificateStatus reports the certificate the node signs documents
+// with: signing.external's when set, else the SubCA-issued one.
 type SigningCertificateStatus struct {
 	// serialNumber of the current certificate, in hex.
 	// +optional
@@ -122,6 +149,12 @@ type DocExchangeNodeStatus struct {
 	// signingCertificate reports the node's signing certificate.
 	// +optional
 	SigningCertificate *SigningCertificateStatus `json:"signingCertificate,omitempty"`
+	// securityLevel is the level the node runs at: its own, else its portal's.
+	// +optional
+	SecurityLevel int32 `json:"securityLevel,omitempty"`
+	// offSiteBackup is the off-site backup target the node was given.
+	// +optional
+	OffSiteBackup string `json:"offSiteBackup,omitempty"`
 	// claims are the PersistentVolumeClaims holding the node's documents.
 	// +optional
 	// +listType=set

@@ -48,7 +48,11 @@ type OneStopShopSpec struct {
 	// home delivery.
 	// +optional
 	PostalDelivery *PostalDelivery `json:"postalDelivery,omitempty"`
-	// replicas of the web/API deployment; defaults by the portal's security level.
+	// securityLevel is the one-stop-shop system's own approved security
+	// level, 3 or 4; the portal's when unset. Its web/API replicas default by it.
+	// +optional
+	SecurityLevel *SecurityLevel `json:"securityLevel,omitempty"`
+	// replicas of the web/API deployment; defaults by the security level.
 	// +optional
 	Replicas *Replicas `json:"replicas,omitempty"`
 	// resources of the web/API container; sensible defaults when unset.

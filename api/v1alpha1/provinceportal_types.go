@@ -36,13 +36,13 @@ type ProvincePortalSpec struct {
 	// province's domains and their subdomains.
 	// +required
 	Domain DNSName `json:"domain"`
-	// securityLevel is the information-system security level (1–5, Nghị định
-	// 85/2016); from level 3 the portal runs redundantly across nodes.
+	// securityLevel is the portal's approved information-system security
+	// level, 3 or 4 (Nghị định 85/2016/NĐ-CP); the one-stop-shop and exchange
+	// nodes default to it. From level 3 the portal runs redundantly across
+	// nodes.
 	// +optional
 	// +kubebuilder:default=3
-	// +kubebuilder:validation:Minimum=1
-	// +kubebuilder:validation:Maximum=5
-	SecurityLevel int32 `json:"securityLevel,omitempty"`
+	SecurityLevel SecurityLevel `json:"securityLevel,omitempty"`
 	// release pins the PlatformRelease this province runs; without it the fleet
 	// rollout or the national default release decides.
 	// +optional

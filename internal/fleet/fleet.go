@@ -153,13 +153,14 @@ func Province(u provinces.Unit) []client.Object {
 		&platformv1alpha1.DocExchangeNode{
 			TypeMeta: typeMeta("DocExchangeNode"), ObjectMeta: meta,
 			Spec: platformv1alpha1.DocExchangeNodeSpec{
-				PortalRef:                portalRef,
-				OrganID:                  OrganID(u),
-				Agencies:                 []platformv1alpha1.Agency{{OrganID: OrganID(u), Name: u.PeoplesCommittee()}},
-				Storage:                  platformv1alpha1.DocumentStorage{Size: resource.MustParse("1Gi")},
-				Signing:                  platformv1alpha1.Signing{KeyAlgorithm: "RSA", KeySize: ptr.To[int32](3072)},
-				AxisCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "axis-credentials"},
-				ClientSelector:           &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "qlvb"}},
+				PortalRef: portalRef,
+				OrganID:   OrganID(u),
+				Agencies:  []platformv1alpha1.Agency{{OrganID: OrganID(u), Name: u.PeoplesCommittee()}},
+				Storage:   platformv1alpha1.DocumentStorage{Size: resource.MustParse("1Gi")},
+				Signing:   platformv1alpha1.Signing{KeyAlgorithm: "RSA", KeySize: ptr.To[int32](3072)},
+				Axis: platformv1alpha1.DocumentAxisConnection{Version: platformv1alpha1.AxisV1, Level: platformv1alpha1.AxisNational,
+					CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "axis-credentials"}},
+				ClientSelector: &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "qlvb"}},
 			},
 		},
 	}

@@ -79,26 +79,61 @@ func DocExchangeKeypairSecret(d *platformv1alpha1.DocExchangeNode) string {
 	return KeypairSecret(d.Name + "-" + RoleEdxmlSigning)
 }
 
-// DocExchangeSecretRefs names the user's Secrets the node uses.
-func DocExchangeSecretRefs(spec platformv1alpha1.DocExchangeNodeSpec) []string {
-	if spec.AxisCredentialsSecretRef == nil {
-		return nil
-	}
-	return []string{spec.AxisCredentialsSecretRef.Name}
-}
+// Where the v1 axis credentials and the off-site backup's are mounted.
+const (
+	axisCredentialsDir          = CredentialsMountPath + "/axis"
+	offSiteBackupCredentialsDir = CredentialsMountPath + "/offsite-backup"
+)
 
 // DocExchangeConfig is the node's own configuration, read as environment
 // variables.
 func DocExchangeConfig(d *platformv1alpha1.DocExchangeNode, n *platformv1alpha1.NationalPlatform) map[string]string {
-	return map[string]string{
-		"EDXML_AXIS_URL":             string(n.Spec.DocumentAxis.URL),
-		"EDXML_ORGAN_ID":             string(d.Spec.OrganID),
-		"EDXML_AGENCIES_FILE":        agenciesMountPath + "/" + AgenciesFile,
-		"EDXML_STATUS_CODES":         jsonString(EdxmlStatuses),
-		"EDXML_SIGNING_DIR":          TLSMountPath,
-		"EDXML_DOCUMENTS_DIR":        documentsMountPath,
-		"EDXML_AXIS_CREDENTIALS_DIR": CredentialsMountPath + "/axis",
+	config := map[string]string{
+		"EDXML_ORGAN_ID":      string(d.Spec.OrganID),
+		"EDXML_AGENCIES_FILE": agenciesMountPath + "/" + AgenciesFile,
+		"EDXML_STATUS_CODES":  jsonString(EdxmlStatuses),
+		"EDXML_SIGNING_DIR":   TLSMountPath,
+		"EDXML_DOCUMENTS_DIR": documentsMountPath,
 	}
+	maps.Copy(config, axisConfig(d.Spec.Axis, n))
+	maps.Copy(config, externalSignerConfig(d.Spec.Signing.External))
+	if b := d.Spec.OffSiteBackup; b != nil {
+		config["EDXML_OFFSITE_BACKUP_URL"] = string(b.URL)
+		config["EDXML_OFFSITE_BACKUP_CREDENTIALS_DIR"] = offSiteBackupCredentialsDir
+	}
+	return config
+}
+
+// axisConfig tells the node which axis it is on and how to reach it: a v1
+// endpoint and credentials, or its X-Road identity and security server.
+func axisConfig(axis platformv1alpha1.DocumentAxisConnection, n *platformv1alpha1.NationalPlatform) map[string]string {
+	config := map[string]string{"EDXML_AXIS_VERSION": axis.Version, "EDXML_AXIS_LEVEL": axis.Level}
+	if x := axis.XRoad; x != nil {
+		config["EDXML_XROAD_SECURITY_SERVER_URL"] = string(x.SecurityServer.URL)
+		config["EDXML_XROAD_MEMBER_CLASS"] = x.MemberClass
+		config["EDXML_XROAD_MEMBER_CODE"] = x.MemberCode
+		config["EDXML_XROAD_SUBSYSTEM_CODE"] = x.SubsystemCode
+		return config
+	}
+	config["EDXML_AXIS_URL"] = string(n.Spec.DocumentAxis.URL)
+	if axis.Endpoint != "" {
+		config["EDXML_AXIS_URL"] = string(axis.Endpoint)
+	}
+	config["EDXML_AXIS_CREDENTIALS_DIR"] = axisCredentialsDir
+	return config
+}
+
+// axisEgress are the addresses the node may reach: its X-Road security
+// server on v2; on v1 the provincial axis's addresses, or on the national
+// axis the national egress CIDRs and any the node adds.
+func axisEgress(axis platformv1alpha1.DocumentAxisConnection, n *platformv1alpha1.NationalPlatform) []networkingv1.NetworkPolicyPeer {
+	if x := axis.XRoad; x != nil {
+		return CIDRPeers(x.SecurityServer.EgressCIDRs)
+	}
+	if axis.Level == platformv1alpha1.AxisProvincial {
+		return CIDRPeers(axis.EgressCIDRs)
+	}
+	return CIDRPeers(n.Spec.Network.NationalEgressCIDRs, axis.EgressCIDRs)
 }
 
 // DocExchangeAgencies is the node's agencies as a JSON list of {organId,
@@ -125,9 +160,10 @@ func DocExchangeAgency(d *platformv1alpha1.DocExchangeNode, p *platformv1alpha1.
 	return Agency{Name: provinceUnit(p).PeoplesCommittee(), OrganID: d.Spec.OrganID}
 }
 
-// SigningCertificate is the node's document signing certificate: digital
-// signature and content commitment (non-repudiation), identifying the
-// agency, issued by the provincial SubCA.
+// SigningCertificate is the node's signing certificate, identifying the
+// agency, issued by the provincial SubCA: digital signature and content
+// commitment (non-repudiation), or digital signature alone when an external
+// signer signs the documents. It authenticates; it is no legal signature.
 func SigningCertificate(o Owner, d *platformv1alpha1.DocExchangeNode, p *platformv1alpha1.ProvincePortal) *cmapi.Certificate {
 	sig := d.Spec.Signing
 	algorithm, size := cmapi.RSAKeyAlgorithm, 3072
@@ -137,8 +173,13 @@ func SigningCertificate(o Owner, d *platformv1alpha1.DocExchangeNode, p *platfor
 	if sig.KeySize != nil {
 		size = int(*sig.KeySize)
 	}
-	c := agencyCertificate(leafCertificate(o, RoleEdxmlSigning, SubCAIssuerRef(p.Name),
-		cmapi.UsageDigitalSignature, cmapi.UsageContentCommitment), provinceUnit(p).FullName(), DocExchangeAgency(d, p))
+	usages := []cmapi.KeyUsage{cmapi.UsageDigitalSignature, cmapi.UsageContentCommitment}
+	if sig.External != nil {
+		// The external certificate signs documents; this one only authenticates.
+		usages = usages[:1]
+	}
+	c := agencyCertificate(leafCertificate(o, RoleEdxmlSigning, SubCAIssuerRef(p.Name), usages...),
+		provinceUnit(p).FullName(), DocExchangeAgency(d, p))
 	c.Spec.Duration = &metav1.Duration{Duration: parseDurationOr(sig.Duration, signingDuration)}
 	c.Spec.RenewBefore = &metav1.Duration{Duration: parseDurationOr(sig.RenewBefore, signingRenewBefore)}
 	c.Spec.PrivateKey = &cmapi.CertificatePrivateKey{Algorithm: algorithm, Size: size, RotationPolicy: cmapi.RotationPolicyAlways}
@@ -178,8 +219,12 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		{Name: "trust", Path: TrustBundleMountPath, ConfigMap: portal.Name(RoleTrustBundle)},
 		{Name: "agencies", Path: agenciesMountPath, ConfigMap: o.Name(RoleEdxmlAgencies)},
 	}
-	if ref := d.Spec.AxisCredentialsSecretRef; ref != nil {
-		mounts = append(mounts, Mount{Name: "axis-credentials", Path: CredentialsMountPath + "/axis", Secret: ref.Name})
+	if ref := d.Spec.AxisCredentials(); ref != nil {
+		mounts = append(mounts, Mount{Name: "axis-credentials", Path: axisCredentialsDir, Secret: ref.Name})
+	}
+	mounts = append(mounts, externalSignerMounts(d.Spec.Signing.External)...)
+	if b := d.Spec.OffSiteBackup; b != nil {
+		mounts = append(mounts, Mount{Name: "offsite-backup", Path: offSiteBackupCredentialsDir, Secret: b.CredentialsSecretRef.Name})
 	}
 	var annotations map[string]string
 	if d.Spec.Bandwidth != nil && d.Spec.Bandwidth.Egress != nil {
@@ -231,6 +276,14 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		headlessService(o),
 		Service(o, RoleEdxmlNode),
 		statefulSet,
-		ComponentPolicy(o, RoleEdxmlNode, clients, CIDRPeers(n.Spec.Network.NationalEgressCIDRs)),
+		ComponentPolicy(o, RoleEdxmlNode, clients, append(axisEgress(d.Spec.Axis, n), append(externalSignerEgress(d.Spec.Signing.External), offSiteBackupEgress(d.Spec.OffSiteBackup)...)...)),
 	}
+}
+
+// offSiteBackupEgress are the addresses of the node's off-site backup target.
+func offSiteBackupEgress(b *platformv1alpha1.OffSiteBackup) []networkingv1.NetworkPolicyPeer {
+	if b == nil {
+		return nil
+	}
+	return CIDRPeers(b.EgressCIDRs)
 }

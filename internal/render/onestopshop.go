@@ -75,12 +75,12 @@ func OneStopShopSecretRefs(spec platformv1alpha1.OneStopShopSpec) []string {
 	return names
 }
 
-// OneStopShopReplicas is spec.replicas, or the default of the portal's security level.
+// OneStopShopReplicas is spec.replicas, or the default of its security level.
 func OneStopShopReplicas(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.ProvincePortal) int32 {
 	if s.Spec.Replicas != nil {
 		return int32(*s.Spec.Replicas)
 	}
-	return ReplicasForLevel(p.Spec.SecurityLevel)
+	return ReplicasForLevel(SecurityLevel(s.Spec.SecurityLevel, p))
 }
 
 func jsonString(v any) string {
@@ -180,7 +180,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 		ConfigMap(o, RoleMotcuaConfig, config),
 		Deployment(o, Workload{
 			Component: RoleMotcuaWeb, Image: in.Component.Image, Version: in.Component.Version,
-			Replicas: replicas, SecurityLevel: p.Spec.SecurityLevel, Resources: Resources(s.Spec.Resources),
+			Replicas: replicas, SecurityLevel: SecurityLevel(s.Spec.SecurityLevel, p), Resources: Resources(s.Spec.Resources),
 			Mounts: mounts, EnvFrom: envFrom, Env: database, Checksum: checksum, Args: []string{"web"}, Serves: true,
 		}),
 		Deployment(o, Workload{

@@ -53,7 +53,7 @@ func PortalReplicas(spec platformv1alpha1.ProvincePortalSpec) int32 {
 	if spec.Replicas != nil {
 		return int32(*spec.Replicas)
 	}
-	return ReplicasForLevel(spec.SecurityLevel)
+	return ReplicasForLevel(int32(spec.SecurityLevel))
 }
 
 // PortalURL is where citizens reach the portal.
@@ -161,7 +161,7 @@ func PortalStack(in PortalInputs) []client.Object {
 		ConfigMap(o, RoleInterconnect, interconnect),
 		Deployment(o, Workload{
 			Component: RolePortal, Image: in.Component.Image, Version: in.Component.Version,
-			Replicas: replicas, SecurityLevel: p.Spec.SecurityLevel,
+			Replicas: replicas, SecurityLevel: int32(p.Spec.SecurityLevel),
 			Resources: Resources(p.Spec.Resources), Mounts: mounts,
 			EnvFrom:  []string{o.Name(RoleInterconnect)},
 			Checksum: Checksum(checksumInputs(nil, interconnect, bundle, in.SecretVersions)), Serves: true,

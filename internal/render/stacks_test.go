@@ -58,11 +58,12 @@ func testNodeInputs() DocExchangeInputs {
 				{OrganID: "000.00.00.H27", Name: "Văn phòng UBND Hà Tĩnh"},
 				{OrganID: "000.00.00.K27", Name: "Hội đồng nhân dân tỉnh Hà Tĩnh"},
 			},
-			Storage:                  platformv1alpha1.DocumentStorage{Size: resource.MustParse("20Gi")},
-			Signing:                  platformv1alpha1.Signing{KeyAlgorithm: "RSA", KeySize: ptr.To[int32](3072)},
-			AxisCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "axis-credentials"},
-			ClientSelector:           &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "qlvb"}},
-			Bandwidth:                &platformv1alpha1.Bandwidth{Egress: ptr.To(resource.MustParse("100M"))},
+			Storage: platformv1alpha1.DocumentStorage{Size: resource.MustParse("20Gi")},
+			Signing: platformv1alpha1.Signing{KeyAlgorithm: "RSA", KeySize: ptr.To[int32](3072)},
+			Axis: platformv1alpha1.DocumentAxisConnection{Version: platformv1alpha1.AxisV1, Level: platformv1alpha1.AxisNational,
+				CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "axis-credentials"}},
+			ClientSelector: &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "qlvb"}},
+			Bandwidth:      &platformv1alpha1.Bandwidth{Egress: ptr.To(resource.MustParse("100M"))},
 		},
 	}
 	return DocExchangeInputs{
