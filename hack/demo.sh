@@ -60,7 +60,8 @@ cp "$state/admin.kubeconfig" "$operator_kubeconfig"
 bin/k8s/kubectl --kubeconfig "$operator_kubeconfig" config set-credentials egov-operator --token "$token" >/dev/null
 bin/k8s/kubectl --kubeconfig "$operator_kubeconfig" config set-context local --user egov-operator >/dev/null
 bin/k8s/kubectl --kubeconfig "$operator_kubeconfig" config unset users.admin >/dev/null
-hack/cluster.sh run operator bin/manager --kubeconfig "$operator_kubeconfig" \
+# No webhook configuration is installed here, so the webhook server stays off.
+ENABLE_WEBHOOKS=false hack/cluster.sh run operator bin/manager --kubeconfig "$operator_kubeconfig" \
 	--health-probe-bind-address 127.0.0.1:0 --metrics-bind-address 0
 
 go run ./hack/demo --kubeconfig "$state/admin.kubeconfig" --samples config/samples
