@@ -4,7 +4,9 @@ package main
 import (
 	"crypto/tls"
 	"flag"
+	"net"
 	"os"
+	"strconv"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
@@ -25,6 +27,7 @@ func main() {
 		enableLeaderElection bool
 		secureMetrics        bool
 		enableHTTP2          bool
+		webhookAddr          string
 		webhookCertPath      string
 		webhookCertName      string
 		webhookCertKey       string
@@ -35,6 +38,7 @@ func main() {
 	flag.BoolVar(&enableLeaderElection, "leader-elect", false, "Elect a leader so only one replica reconciles at a time.")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, authenticated and authorized by the API server.")
 	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Allow HTTP/2 for the metrics and webhook servers (off by default: HTTP/2 rapid-reset CVEs).")
+	flag.StringVar(&webhookAddr, "webhook-bind-address", ":9443", "Address the webhook server binds to.")
 	flag.StringVar(&webhookCertPath, "webhook-cert-path", "", "Directory of the webhook server's certificate (issued by cert-manager); "+
 		"empty uses controller-runtime's default directory.")
 	flag.StringVar(&webhookCertName, "webhook-cert-name", "tls.crt", "File name of the webhook server's certificate.")
@@ -59,7 +63,16 @@ func main() {
 		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
 	}
 
-	webhookOpts := webhook.Options{TLSOpts: tlsOpts}
+	webhookHost, webhookPort, err := net.SplitHostPort(webhookAddr)
+	if err != nil {
+		log.Error(err, "invalid --webhook-bind-address")
+		os.Exit(1)
+	}
+	webhookOpts := webhook.Options{Host: webhookHost, TLSOpts: tlsOpts}
+	if webhookOpts.Port, err = strconv.Atoi(webhookPort); err != nil {
+		log.Error(err, "invalid --webhook-bind-address")
+		os.Exit(1)
+	}
 	if webhookCertPath != "" {
 		// The server reloads the files when cert-manager renews them.
 		webhookOpts.CertDir, webhookOpts.CertName, webhookOpts.KeyName = webhookCertPath, webhookCertName, webhookCertKey
