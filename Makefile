@@ -27,8 +27,8 @@ help: ## Show the targets and what each does.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen ## Generate the CRDs, the ClusterRole and docs/api.md from the Go markers.
-	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./api/...;./controllers/..." output:crd:artifacts:config=config/crd/bases
+manifests: controller-gen ## Generate the CRDs, the ClusterRole, the webhook configuration and docs/api.md from the Go markers.
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd webhook paths="./api/...;./controllers/...;./internal/webhook/..." output:crd:artifacts:config=config/crd/bases
 	go run ./hack/apidocs
 
 .PHONY: generate
@@ -82,8 +82,8 @@ build: manifests generate fmt vet ## Build the manager binary.
 	go build -o $(BIN)/manager ./cmd/manager
 
 .PHONY: run
-run: manifests generate fmt vet ## Run the manager against the current kubeconfig's cluster.
-	go run ./cmd/manager
+run: manifests generate fmt vet ## Run the manager against the current kubeconfig's cluster (without its webhook server).
+	ENABLE_WEBHOOKS=false go run ./cmd/manager
 
 # The image's architecture, and buildah's options where there is no container engine.
 ARCH ?= $(shell go env GOARCH)

@@ -173,5 +173,6 @@ case "${1:-}" in
 up) up ;;
 down) down ;;
 run) shift && start "$@" ;;
-*) echo "usage: $0 up|down" >&2 && exit 2 ;;
+port) free_port ;;
+*) echo "usage: $0 up|down|run NAME COMMAND...|port" >&2 && exit 2 ;;
 esac

@@ -15,16 +15,21 @@ say() { echo "==> $*"; }
 
 say "building what is missing into bin/ (the first build of Kubernetes' binaries takes several minutes; later runs reuse them)"
 hack/bootstrap.sh cluster helm
-go build -o bin/manager ./cmd/manager
+# The manager is built into the cluster's state, not bin/: checkouts that share
+# bin/ must not start each other's manager.
+mkdir -p "$state"
+go build -o "$state/manager" ./cmd/manager
 
 hack/cluster.sh up
 
 say "installing the operator from its Helm chart (charts/chart), all but the manager's Deployment"
 # No container runtime here to run the image: the chart installs the CRDs,
 # the ServiceAccount, the RBAC and the admission policies, and the manager
-# runs below as a process under that ServiceAccount.
+# runs below as a process under that ServiceAccount. Its webhooks are
+# registered below by URL, so the chart's (behind a Service) are left out.
 bin/helm --kubeconfig "$state/admin.kubeconfig" upgrade --install egov-operator charts/chart \
-	--namespace egov-operator-system --create-namespace --set manager.enabled=false >/dev/null
+	--namespace egov-operator-system --create-namespace \
+	--set manager.enabled=false --set webhook.enabled=false --set certManager.enabled=false >/dev/null
 kubectl wait --for condition=Established --timeout 60s crd --all >/dev/null
 
 say "running the manager as the chart's ServiceAccount egov-operator-system/egov-operator-controller-manager"
@@ -34,8 +39,54 @@ cp "$state/admin.kubeconfig" "$operator_kubeconfig"
 bin/k8s/kubectl --kubeconfig "$operator_kubeconfig" config set-credentials egov-operator --token "$token" >/dev/null
 bin/k8s/kubectl --kubeconfig "$operator_kubeconfig" config set-context local --user egov-operator >/dev/null
 bin/k8s/kubectl --kubeconfig "$operator_kubeconfig" config unset users.admin >/dev/null
-hack/cluster.sh run operator bin/manager --kubeconfig "$operator_kubeconfig" \
-	--health-probe-bind-address 127.0.0.1:0 --metrics-bind-address 0
+
+# The operator runs as a process on loopback here, not behind a Service: its
+# webhook server gets a certificate for 127.0.0.1 from cert-manager, and the
+# webhook configuration calls it by URL with that certificate's CA.
+say "issuing the webhook server's certificate with cert-manager"
+kubectl apply -f - >/dev/null <<CERT
+apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata:
+  name: selfsigned-issuer
+  namespace: egov-operator-system
+spec:
+  selfSigned: {}
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: serving-cert
+  namespace: egov-operator-system
+spec:
+  ipAddresses: ["127.0.0.1"]
+  issuerRef:
+    kind: Issuer
+    name: selfsigned-issuer
+  secretName: webhook-server-cert
+CERT
+kubectl wait --for condition=Ready --timeout 120s -n egov-operator-system certificate/serving-cert >/dev/null
+certs=$state/webhook-certs
+mkdir -p "$certs"
+for key in tls.crt tls.key ca.crt; do
+	kubectl get secret -n egov-operator-system webhook-server-cert -o "jsonpath={.data.${key//./\\.}}" | base64 -d >"$certs/$key"
+done
+webhook_port=$(hack/cluster.sh port)
+hack/cluster.sh run operator "$state/manager" --kubeconfig "$operator_kubeconfig" \
+	--health-probe-bind-address 127.0.0.1:0 --metrics-bind-address 0 \
+	--webhook-bind-address "127.0.0.1:$webhook_port" --webhook-cert-path "$certs"
+for _ in $(seq 1 120); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$webhook_port") 2>/dev/null && break
+	sleep 0.5
+done
+say "registering the admission webhooks at https://127.0.0.1:$webhook_port"
+kubectl apply -f config/webhook/manifests.yaml >/dev/null
+ca=$(base64 -w0 "$certs/ca.crt") ops="" i=0
+for path in $(kubectl get validatingwebhookconfiguration validating-webhook-configuration -o jsonpath='{.webhooks[*].clientConfig.service.path}'); do
+	ops+="${ops:+,}{\"op\":\"replace\",\"path\":\"/webhooks/$i/clientConfig\",\"value\":{\"url\":\"https://127.0.0.1:$webhook_port$path\",\"caBundle\":\"$ca\"}}"
+	i=$((i + 1))
+done
+kubectl patch validatingwebhookconfiguration validating-webhook-configuration --type json -p "[$ops]" >/dev/null
 
 go run ./hack/demo --kubeconfig "$state/admin.kubeconfig" --samples config/samples
 echo "Operator log: $state/logs/operator.log; stop everything with: make demo-down"

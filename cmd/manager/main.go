@@ -4,16 +4,20 @@ package main
 import (
 	"crypto/tls"
 	"flag"
+	"net"
 	"os"
+	"strconv"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/egov-vn/egov-operator/controllers"
 	"github.com/egov-vn/egov-operator/internal/scheme"
+	webhookv1alpha1 "github.com/egov-vn/egov-operator/internal/webhook/v1alpha1"
 )
 
 func main() {
@@ -23,13 +27,22 @@ func main() {
 		enableLeaderElection bool
 		secureMetrics        bool
 		enableHTTP2          bool
+		webhookAddr          string
+		webhookCertPath      string
+		webhookCertName      string
+		webhookCertKey       string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "Address the metrics endpoint binds to, "+
 		"e.g. :8443 for HTTPS or :8080 for HTTP; 0 disables it.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the health and readiness probes bind to.")
 	flag.BoolVar(&enableLeaderElection, "leader-elect", false, "Elect a leader so only one replica reconciles at a time.")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, authenticated and authorized by the API server.")
-	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Allow HTTP/2 for the metrics server (off by default: HTTP/2 rapid-reset CVEs).")
+	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Allow HTTP/2 for the metrics and webhook servers (off by default: HTTP/2 rapid-reset CVEs).")
+	flag.StringVar(&webhookAddr, "webhook-bind-address", ":9443", "Address the webhook server binds to.")
+	flag.StringVar(&webhookCertPath, "webhook-cert-path", "", "Directory of the webhook server's certificate (issued by cert-manager); "+
+		"empty uses controller-runtime's default directory.")
+	flag.StringVar(&webhookCertName, "webhook-cert-name", "tls.crt", "File name of the webhook server's certificate.")
+	flag.StringVar(&webhookCertKey, "webhook-cert-key", "tls.key", "File name of the webhook server's private key.")
 	opts := zap.Options{Development: false}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -50,10 +63,26 @@ func main() {
 		metricsOpts.FilterProvider = filters.WithAuthenticationAndAuthorization
 	}
 
+	webhookHost, webhookPort, err := net.SplitHostPort(webhookAddr)
+	if err != nil {
+		log.Error(err, "invalid --webhook-bind-address")
+		os.Exit(1)
+	}
+	webhookOpts := webhook.Options{Host: webhookHost, TLSOpts: tlsOpts}
+	if webhookOpts.Port, err = strconv.Atoi(webhookPort); err != nil {
+		log.Error(err, "invalid --webhook-bind-address")
+		os.Exit(1)
+	}
+	if webhookCertPath != "" {
+		// The server reloads the files when cert-manager renews them.
+		webhookOpts.CertDir, webhookOpts.CertName, webhookOpts.KeyName = webhookCertPath, webhookCertName, webhookCertKey
+	}
+
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
 		Scheme:                 scheme.New(),
 		Cache:                  controllers.CacheOptions(),
 		Metrics:                metricsOpts,
+		WebhookServer:          webhook.NewServer(webhookOpts),
 		HealthProbeBindAddress: probeAddr,
 		LeaderElection:         enableLeaderElection,
 		LeaderElectionID:       "egov-operator.platform.egov.vn",
@@ -74,6 +103,14 @@ func main() {
 	if err := controllers.Setup(mgr); err != nil {
 		log.Error(err, "unable to set up controllers")
 		os.Exit(1)
+	}
+	// A manager run without the webhook configuration or its certificate
+	// (make run, the local demo cluster) turns the webhook server off.
+	if os.Getenv("ENABLE_WEBHOOKS") != "false" {
+		if err := webhookv1alpha1.SetupWebhooksWithManager(mgr); err != nil {
+			log.Error(err, "unable to set up webhooks")
+			os.Exit(1)
+		}
 	}
 
 	log.Info("starting manager")

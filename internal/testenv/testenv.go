@@ -41,9 +41,11 @@ func CertManagerCRDs() (string, error) {
 	return filepath.Join(strings.TrimSpace(string(out)), "deploy", "crds"), nil
 }
 
-// Start starts the API server with every CRD installed. It fails rather than
-// skips when the binaries are missing: a test run that tests nothing must not pass.
-func Start() (*envtest.Environment, *rest.Config, error) {
+// Start starts the API server with every CRD installed; configure, if any,
+// adds to the environment (e.g. the webhooks to install). It fails rather
+// than skips when the binaries are missing: a test run that tests nothing must
+// not pass.
+func Start(configure ...func(*envtest.Environment)) (*envtest.Environment, *rest.Config, error) {
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		return nil, nil, fmt.Errorf("KUBEBUILDER_ASSETS is not set: run the tests with `make test`, which builds etcd and kube-apiserver into bin/k8s")
 	}
@@ -55,6 +57,9 @@ func Start() (*envtest.Environment, *rest.Config, error) {
 		CRDDirectoryPaths:     []string{filepath.Join(RepoRoot(), "config", "crd", "bases"), certManager},
 		ErrorIfCRDPathMissing: true,
 		Scheme:                Scheme(),
+	}
+	for _, c := range configure {
+		c(env)
 	}
 	cfg, err := env.Start()
 	if err != nil {
