@@ -27,7 +27,13 @@ func (d deps) applier() Applier {
 
 // Setup registers every controller with the manager.
 func Setup(mgr ctrl.Manager) error {
-	d := deps{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("egov-operator"), Clock: clock.RealClock{},
+	return setup(mgr, clock.RealClock{})
+}
+
+// setup registers every controller, reading the time from clk: tests move
+// it rather than wait out a deadline.
+func setup(mgr ctrl.Manager, clk clock.PassiveClock) error {
+	d := deps{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("egov-operator"), Clock: clk,
 		Secrets: newProvinceSecrets(mgr.GetConfig(), cache.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()}, mgr.GetAPIReader())}
 	if err := mgr.Add(d.Secrets); err != nil {
 		return err

@@ -27,6 +27,9 @@ var (
 	operatorCache client.Reader
 	// operatorWrites counts every write request the operator's client makes.
 	operatorWrites atomic.Int64
+	// operatorClock is the operator's clock: the real one, moved ahead by
+	// the tests that skip a deadline.
+	operatorClock = &aheadClock{}
 )
 
 // countWrites wraps the operator's client so tests can assert an idle
@@ -96,7 +99,7 @@ func run(m *testing.M, cfg *rest.Config) int {
 	})
 	if err == nil {
 		operatorCache = mgr.GetCache()
-		err = Setup(mgr)
+		err = setup(mgr, operatorClock)
 	}
 	if err == nil {
 		k8s, err = client.New(cfg, client.Options{Scheme: testenv.Scheme()})
