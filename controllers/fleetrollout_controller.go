@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
@@ -31,11 +30,11 @@ type FleetRolloutReconciler struct {
 }
 
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=fleetrollouts,verbs=get;list;watch;patch
-// +kubebuilder:rbac:groups=platform.egov.vn,resources=fleetrollouts/status,verbs=get;patch
+// +kubebuilder:rbac:groups=platform.egov.vn,resources=fleetrollouts/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=provinceassignments,verbs=get;list;watch;create;patch
 
-// Reconcile plans one rollout, writes the assignments of the plan, reports
-// it, and comes back when the plan changes with time alone.
+// Reconcile plans one rollout, reports the plan, writes its assignments,
+// and comes back when the plan changes with time alone.
 func (r *FleetRolloutReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	fr := &platformv1alpha1.FleetRollout{}
 	if err := r.Get(ctx, req.NamespacedName, fr); err != nil {
@@ -49,34 +48,38 @@ func (r *FleetRolloutReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		return ctrl.Result{}, err
 	}
 	plan := rollout.Plan(in)
+	// The report goes first: once a failed wave's assignments are sent back,
+	// only the report still says why it failed. A plan made from a rollout
+	// that has changed since writes nothing: the change's own event plans
+	// the rollout afresh.
+	orig := fr.DeepCopy()
+	fr.Status = plan.Status
+	if stale, err := r.writeStatus(ctx, fr, orig); stale || err != nil {
+		return ctrl.Result{}, err
+	}
+	r.recordWaves(fr, orig.Status.Waves)
 	for _, a := range plan.Assignments {
 		if err := r.writeAssignment(ctx, a); err != nil {
 			return ctrl.Result{}, err
 		}
 	}
-	orig := fr.DeepCopy()
-	fr.Status = plan.Status
-	r.recordWaves(fr, orig.Status.Waves)
-	return resultAt(r.Clock, plan.WakeAt, r.writeStatus(ctx, fr, orig))
+	return resultAt(r.Clock, plan.WakeAt, nil)
 }
 
 // writeStatus writes the status when it changed. It replaces the whole
 // status: a merge patch would leave behind the fields the plan dropped
-// (currentWave) and omit the zero counts the API requires. The patch holds
-// only if the rollout is still the one planned from; a conflict is retried
-// with a fresh plan.
-func (r *FleetRolloutReconciler) writeStatus(ctx context.Context, fr, orig *platformv1alpha1.FleetRollout) error {
+// (currentWave) and omit the zero counts the API requires. The update holds
+// only if the rollout is still the one planned from; it reports a plan
+// that is stale.
+func (r *FleetRolloutReconciler) writeStatus(ctx context.Context, fr, orig *platformv1alpha1.FleetRollout) (stale bool, err error) {
 	if equality.Semantic.DeepEqual(fr.Status, orig.Status) {
-		return nil
+		return false, nil
 	}
-	patch, err := json.Marshal([]map[string]any{
-		{"op": "test", "path": "/metadata/resourceVersion", "value": fr.ResourceVersion},
-		{"op": "add", "path": "/status", "value": fr.Status},
-	})
-	if err != nil {
-		return err
+	err = r.Status().Update(ctx, fr)
+	if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
+		return true, nil
 	}
-	return client.IgnoreNotFound(r.Status().Patch(ctx, fr, client.RawPatch(types.JSONPatchType, patch)))
+	return false, err
 }
 
 // planInput gathers what the planner needs from the cache.

@@ -27,7 +27,13 @@ func (d deps) applier() Applier {
 
 // Setup registers every controller with the manager.
 func Setup(mgr ctrl.Manager) error {
-	d := deps{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("egov-operator"), Clock: clock.RealClock{},
+	return setup(mgr, clock.RealClock{})
+}
+
+// setup registers every controller, reading the time from clk: tests move
+// it rather than wait out a deadline.
+func setup(mgr ctrl.Manager, clk clock.PassiveClock) error {
+	d := deps{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("egov-operator"), Clock: clk,
 		Secrets: newProvinceSecrets(mgr.GetConfig(), cache.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()}, mgr.GetAPIReader())}
 	if err := mgr.Add(d.Secrets); err != nil {
 		return err
@@ -35,7 +41,7 @@ func Setup(mgr ctrl.Manager) error {
 	if err := registerMetrics(d); err != nil {
 		return err
 	}
-	for _, setup := range []func(ctrl.Manager) error{
+	for _, register := range []func(ctrl.Manager) error{
 		(&ProvincePortalReconciler{deps: d}).SetupWithManager,
 		(&OneStopShopReconciler{deps: d}).SetupWithManager,
 		(&DocExchangeNodeReconciler{deps: d}).SetupWithManager,
@@ -44,7 +50,7 @@ func Setup(mgr ctrl.Manager) error {
 		(&ProvinceReconciler{deps: d}).SetupWithManager,
 		(&FleetRolloutReconciler{deps: d}).SetupWithManager,
 	} {
-		if err := setup(mgr); err != nil {
+		if err := register(mgr); err != nil {
 			return err
 		}
 	}

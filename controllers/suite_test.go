@@ -30,6 +30,9 @@ var (
 	operatorWrites atomic.Int64
 	// metricsURL is where the operator's manager serves its metrics, over plain HTTP.
 	metricsURL string
+	// operatorClock is the operator's clock: the real one, moved ahead by
+	// the tests that skip a deadline.
+	operatorClock = &aheadClock{}
 )
 
 // countWrites wraps the operator's client so tests can assert an idle
@@ -105,7 +108,7 @@ func run(m *testing.M, cfg *rest.Config) int {
 	})
 	if err == nil {
 		operatorCache = mgr.GetCache()
-		err = Setup(mgr)
+		err = setup(mgr, operatorClock)
 	}
 	if err == nil {
 		k8s, err = client.New(cfg, client.Options{Scheme: testenv.Scheme()})

@@ -89,4 +89,7 @@ done
 kubectl patch validatingwebhookconfiguration validating-webhook-configuration --type json -p "[$ops]" >/dev/null
 
 go run ./hack/demo --kubeconfig "$state/admin.kubeconfig" --samples config/samples
+echo "Roll the fleet out to release egov-2027.01 in three waves, and watch it:"
+echo "  kubectl apply -f config/samples/rollout_egov-2027.01.yaml"
+echo "  kubectl get fleetrollout -w    # and kubectl get provinces: each province's release"
 echo "Operator log: $state/logs/operator.log; stop everything with: make demo-down"

@@ -322,8 +322,12 @@ func (p *planner) rollBack(verdicts []verdict) []platformv1alpha1.ProvinceAssign
 		back := *a
 		back.Release, back.PreviousRelease = a.PreviousRelease, a.Release
 		out = append(out, back)
-		v.status.State = platformv1alpha1.RolloutFailed
-		v.status.Reason = fmt.Sprintf("sent back to %s after its wave failed", back.Release)
+		reason := fmt.Sprintf("sent back to %s after its wave failed", back.Release)
+		if v.status.State == platformv1alpha1.RolloutFailed {
+			// Keep why it failed: that is what central ops must fix.
+			reason = fmt.Sprintf("sent back to %s: %s", back.Release, v.status.Reason)
+		}
+		v.status.State, v.status.Reason = platformv1alpha1.RolloutFailed, reason
 		if v.status.FinishedAt == nil {
 			v.status.FinishedAt = p.stamp()
 		}

@@ -93,7 +93,9 @@ func (p *planner) judgeProvince(code string) verdict {
 	case ours && string(assignment.PreviousRelease) == p.target:
 		v.status.State = platformv1alpha1.RolloutFailed
 		v.status.Reason = fmt.Sprintf("sent back to %s after its wave failed", assignment.Release)
-		p.keepTimes(&v)
+		if p.keepTimes(&v) == platformv1alpha1.RolloutFailed {
+			v.status.Reason = p.previous[code].Reason
+		}
 	default:
 		v.status.State, v.status.Reason = platformv1alpha1.RolloutPending, "waiting for its turn"
 		v.unavailable = !h.available

@@ -69,7 +69,7 @@ func TestEverySampleIsAccepted(t *testing.T) {
 			t.Cleanup(func() { _ = k8s.Delete(context.Background(), obj) })
 		}
 	}
-	want := map[string]int{"NationalPlatform": 1, "PlatformRelease": 1, "FleetRollout": 1,
+	want := map[string]int{"NationalPlatform": 1, "PlatformRelease": 2, "FleetRollout": 2,
 		"ProvincePortal": 3, "OneStopShop": 3, "DocExchangeNode": 3, "Namespace": 3}
 	for kind, n := range want {
 		if kinds[kind] != n {
