@@ -121,11 +121,8 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 	}
 	versions[db.Name] = version
 
-	syncMessage := "dossiers synchronise with " + string(n.Spec.PublicServicePortal.SyncURL) + " every " + shop.Spec.NationalSync.Interval
-	if e := shop.Spec.NationalSync.Enabled; e != nil && !*e {
-		recordDisabled(shop, platformv1alpha1.ConditionNationalSyncConfigured, "dossier synchronisation with the national portal is off")
-	} else {
-		recordInput(shop, platformv1alpha1.ConditionNationalSyncConfigured, nil, syncMessage)
+	if err := r.resolveNationalSync(ctx, s, versions); err != nil {
+		return err
 	}
 
 	pd := shop.Spec.PostalDelivery
@@ -175,8 +172,11 @@ func (r *OneStopShopReconciler) observeChildren(ctx context.Context, s *shopScop
 	if _, err := observeCertificatesInto(ctx, r.Client, s.shop, owner, s.written, platformv1alpha1.ConditionCertificatesReady); err != nil {
 		return err
 	}
-	return observeWorkloads(ctx, r.Client, s.shop, s.written, s.heldFor,
-		named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWeb)), named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWorker)))
+	workloads := []client.Object{named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWeb)), named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWorker))}
+	if s.shop.Spec.NationalSync.Inbound != nil {
+		workloads = append(workloads, named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaInbound)))
+	}
+	return observeWorkloads(ctx, r.Client, s.shop, s.written, s.heldFor, workloads...)
 }
 
 // SetupWithManager registers the controller and its watches.

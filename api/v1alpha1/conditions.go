@@ -81,6 +81,10 @@ const (
 	ReasonDisabled = "Disabled"
 	// ReasonPostalNotConfigured means the NationalPlatform names no postal service.
 	ReasonPostalNotConfigured = "PostalNotConfigured"
+	// ReasonNationalPortalSourcesMissing means a OneStopShop serves an inbound
+	// endpoint but the NationalPlatform names no networks the national portal
+	// calls from, so the endpoint could not be closed to everyone else.
+	ReasonNationalPortalSourcesMissing = "NationalPortalSourcesMissing"
 	// ReasonDomainNotAssigned means a host is neither one of the province's
 	// domains nor under one: the operator serves it and requests no certificate for it.
 	ReasonDomainNotAssigned = "DomainNotAssigned"

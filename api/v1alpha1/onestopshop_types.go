@@ -40,6 +40,13 @@ type OneStopShopSpec struct {
 	// +kubebuilder:validation:XValidation:rule="!self.exists(l, l == 'District')",message="levels: the district level was abolished on 1 July 2025; dossiers are served at Province or Commune level"
 	// +kubebuilder:validation:XValidation:rule="self.all(l, l in ['Province', 'Commune', 'District'])",message="levels may only contain Province and Commune"
 	Levels []string `json:"levels,omitempty"`
+	// units are the receiving desks of the province and its communes, each
+	// identified at the national public service portal by its code (madonvi).
+	// +optional
+	// +listType=map
+	// +listMapKey=code
+	// +kubebuilder:validation:MaxItems=512
+	Units []ReceivingUnit `json:"units,omitempty"`
 	// nationalSync synchronises dossiers with the national public service portal.
 	// +optional
 	// +kubebuilder:default={}
@@ -48,6 +55,9 @@ type OneStopShopSpec struct {
 	// home delivery.
 	// +optional
 	PostalDelivery *PostalDelivery `json:"postalDelivery,omitempty"`
+	// monitoring reports the system's dossier events to national monitoring (EMC).
+	// +optional
+	Monitoring *Monitoring `json:"monitoring,omitempty"`
 	// replicas of the web/API deployment; defaults by the portal's security level.
 	// +optional
 	Replicas *Replicas `json:"replicas,omitempty"`
@@ -120,6 +130,10 @@ type NationalSync struct {
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+([.][0-9]+)?(ns|us|ms|s|m|h))+$') && duration(self) >= duration('1m')",message="interval must be a duration of at least 1m, e.g. 5m or 1h"
 	Interval string `json:"interval,omitempty"`
+	// inbound serves the endpoint the national portal forwards online
+	// dossiers to; without it the system only pushes and pulls.
+	// +optional
+	Inbound *InboundDossiers `json:"inbound,omitempty"`
 }
 
 // PostalDelivery configures result delivery through the postal service.

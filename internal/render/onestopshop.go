@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"maps"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -72,6 +73,9 @@ func OneStopShopSecretRefs(spec platformv1alpha1.OneStopShopSpec) []string {
 	if spec.PostalDelivery != nil && spec.PostalDelivery.CredentialsSecretRef != nil {
 		names = append(names, spec.PostalDelivery.CredentialsSecretRef.Name)
 	}
+	if in := spec.NationalSync.Inbound; in != nil {
+		names = append(names, in.CredentialsSecretRef.Name)
+	}
 	return names
 }
 
@@ -84,12 +88,13 @@ func OneStopShopReplicas(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.Pr
 }
 
 func jsonString(v any) string {
-	data, _ := json.Marshal(v) // maps of strings always marshal; keys come out sorted
+	data, _ := json.Marshal(v) // maps and lists of strings always marshal; map keys come out sorted
 	return string(data)
 }
 
-// OneStopShopConfig is the system's own configuration.
-func OneStopShopConfig(s *platformv1alpha1.OneStopShop, n *platformv1alpha1.NationalPlatform) map[string]string {
+// OneStopShopConfig is the system's own configuration: the contract the
+// component reads, besides the interconnect.
+func OneStopShopConfig(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform) map[string]string {
 	syncEnabled := s.Spec.NationalSync.Enabled == nil || *s.Spec.NationalSync.Enabled
 	postalEnabled := s.Spec.PostalDelivery != nil && s.Spec.PostalDelivery.Enabled
 	data := map[string]string{
@@ -105,6 +110,9 @@ func OneStopShopConfig(s *platformv1alpha1.OneStopShop, n *platformv1alpha1.Nati
 	if n.Spec.Postal != nil {
 		data["MOTCUA_POSTAL_URL"] = string(n.Spec.Postal.URL)
 	}
+	nationalPortalConfig(n, data)
+	inboundConfig(s, p, data)
+	emcConfig(s, n, data)
 	return data
 }
 
@@ -139,7 +147,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	unit := provinceUnit(p)
 	host, path := OneStopShopHost(s, p)
 	network := n.Spec.Network
-	config := OneStopShopConfig(s, n)
+	config := OneStopShopConfig(s, p, n)
 
 	issuer := SubCAIssuerRef(p.Name)
 	if ref := PublicIssuerRef(p); ref != nil {
@@ -153,6 +161,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	mounts := []Mount{
 		{Name: "client", Path: ClientMountPath, Secret: KeypairSecret(o.Name(RoleMotcuaClient))},
 		{Name: "trust", Path: TrustBundleMountPath, ConfigMap: portal.Name(RoleTrustBundle)},
+		{Name: "units", Path: unitsMountPath, ConfigMap: o.Name(RoleMotcuaUnits)},
 	}
 	workerMounts := append([]Mount(nil), mounts...)
 	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil {
@@ -164,9 +173,18 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	database := []corev1.EnvVar{{Name: "MOTCUA_DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 		LocalObjectReference: corev1.LocalObjectReference{Name: s.Spec.Database.SecretRef.Name}, Key: s.Spec.Database.SecretRef.Key,
 	}}}}
-	checksum := Checksum(checksumInputs(config, in.PortalConfig.Interconnect, in.PortalConfig.TrustBundle, in.SecretVersions))
+	units := map[string]string{UnitsFile: OneStopShopUnits(s)}
+	// The pods roll when the mounted units change, as when the variables do.
+	checksummed := maps.Clone(config)
+	maps.Copy(checksummed, units)
+	checksum := Checksum(checksumInputs(checksummed, in.PortalConfig.Interconnect, in.PortalConfig.TrustBundle, in.SecretVersions))
 	envFrom := []string{portal.Name(RoleInterconnect), o.Name(RoleMotcuaConfig)}
 	replicas := OneStopShopReplicas(s, p)
+	web := Workload{
+		Component: RoleMotcuaWeb, Image: in.Component.Image, Version: in.Component.Version,
+		Replicas: replicas, SecurityLevel: p.Spec.SecurityLevel, Resources: Resources(s.Spec.Resources),
+		Mounts: mounts, EnvFrom: envFrom, Env: database, Checksum: checksum, Args: []string{"web"}, Serves: true,
+	}
 
 	objs := []client.Object{
 		ServiceAccount(o, RoleMotcuaWeb),
@@ -178,11 +196,8 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	}
 	objs = append(objs,
 		ConfigMap(o, RoleMotcuaConfig, config),
-		Deployment(o, Workload{
-			Component: RoleMotcuaWeb, Image: in.Component.Image, Version: in.Component.Version,
-			Replicas: replicas, SecurityLevel: p.Spec.SecurityLevel, Resources: Resources(s.Spec.Resources),
-			Mounts: mounts, EnvFrom: envFrom, Env: database, Checksum: checksum, Args: []string{"web"}, Serves: true,
-		}),
+		ConfigMap(o, RoleMotcuaUnits, units),
+		Deployment(o, web),
 		Deployment(o, Workload{
 			Component: RoleMotcuaWorker, Image: in.Component.Image, Version: in.Component.Version,
 			Replicas: 1, Resources: Resources(nil),
@@ -198,7 +213,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	if replicas >= 2 {
 		objs = append(objs, PodDisruptionBudget(o, RoleMotcuaWeb))
 	}
-	return objs
+	return append(objs, inboundObjects(in, web, tlsSecret)...)
 }
 
 func postalPeers(n *platformv1alpha1.NationalPlatform) []networkingv1.NetworkPolicyPeer {

@@ -1,0 +1,50 @@
+package controllers
+
+import (
+	"context"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/render"
+)
+
+// An inbound endpoint is served only once the Secret with the credentials
+// the national portal presents exists; until then the system says which.
+func TestInboundEndpointWaitsForItsCredentials(t *testing.T) {
+	ensureNational(t)
+	p := waitReady(t, province(t, "82"))
+	s := oneStopShop(t, p, true, func(s *platformv1alpha1.OneStopShop) {
+		s.Spec.Units = []platformv1alpha1.ReceivingUnit{{Code: "000.00.01.H56", Name: "Trung tâm Phục vụ hành chính công"}}
+		s.Spec.NationalSync.Inbound = &platformv1alpha1.InboundDossiers{
+			CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "dvcqg-inbound"}}
+	})
+	waitObjectStalled(t, s, platformv1alpha1.ReasonSecretNotFound)
+
+	create(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "dvcqg-inbound", Namespace: p.Namespace},
+		StringData: map[string]string{"clientID": "dvcqg", "clientSecret": "secret"}})
+	waitObjectReady(t, s)
+	inbound := &appsv1.Deployment{}
+	inbound.Namespace, inbound.Name = p.Namespace, render.OneStopShopOwner(s, p).Name(render.RoleMotcuaInbound)
+	if err := exists(inbound); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Without the national portal's networks an inbound endpoint would be open
+// to anyone: the system is Stalled and says who must act.
+func TestInboundEndpointNeedsTheNationalPortalsNetworks(t *testing.T) {
+	n := national()
+	n.Spec.PublicServicePortal.SourceCIDRs = nil
+	shop := &platformv1alpha1.OneStopShop{Spec: platformv1alpha1.OneStopShopSpec{NationalSync: platformv1alpha1.NationalSync{
+		Inbound: &platformv1alpha1.InboundDossiers{CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "dvcqg-inbound"}}}}}
+	s := &shopScope{shop: shop, portal: portalInputs{national: n}}
+	err := (&OneStopShopReconciler{}).resolveNationalSync(context.Background(), s, map[string]string{})
+	if u, ok := conditions.AsUserError(err); !ok || u.Reason != platformv1alpha1.ReasonNationalPortalSourcesMissing {
+		t.Fatalf("got %v, want a user error %s", err, platformv1alpha1.ReasonNationalPortalSourcesMissing)
+	}
+}

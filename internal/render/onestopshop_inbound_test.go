@@ -1,0 +1,85 @@
+package render
+
+import (
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+func findObject[T client.Object](objs []client.Object, name string) T {
+	var zero T
+	for _, o := range objs {
+		if t, ok := o.(T); ok && o.GetName() == name {
+			return t
+		}
+	}
+	return zero
+}
+
+// Dossiers the national portal forwards arrive at a path of their own, at
+// pods of their own that alone mount the credentials the national portal
+// presents, and only from the national portal's networks.
+func TestInboundEndpointAdmitsOnlyTheNationalPortal(t *testing.T) {
+	in := testShopInputs(false)
+	objs := OneStopShopStack(in)
+	o := OneStopShopOwner(in.Shop, in.Portal)
+
+	ing := findObject[*networkingv1.Ingress](objs, o.Name(RoleMotcuaInbound))
+	if ing == nil {
+		t.Fatal("no inbound Ingress rendered")
+	}
+	if path := ing.Spec.Rules[0].HTTP.Paths[0].Path; path != "/motcua/api/dvcqg" {
+		t.Errorf("inbound path %q, want /motcua/api/dvcqg", path)
+	}
+	if got := ing.Annotations[sourceRangeAnnotation]; got != "192.0.2.0/24" {
+		t.Errorf("source range %q, want the national portal's 192.0.2.0/24", got)
+	}
+
+	np := findObject[*networkingv1.NetworkPolicy](objs, o.Name(RoleMotcuaInbound))
+	if np == nil {
+		t.Fatal("no inbound NetworkPolicy rendered")
+	}
+	from := np.Spec.Ingress[0].From
+	if len(np.Spec.Ingress) != 1 || len(from) != 2 || from[0].NamespaceSelector == nil || from[1].IPBlock == nil || from[1].IPBlock.CIDR != "192.0.2.0/24" {
+		t.Errorf("inbound policy admits %+v, want the ingress controller and 192.0.2.0/24 only", np.Spec.Ingress)
+	}
+
+	mountsCredentials := func(name string) bool {
+		d := findObject[*appsv1.Deployment](objs, o.Name(name))
+		for _, v := range d.Spec.Template.Spec.Volumes {
+			if v.Secret != nil && v.Secret.SecretName == "dvcqg-inbound-credentials" {
+				return true
+			}
+		}
+		return false
+	}
+	if !mountsCredentials(RoleMotcuaInbound) || mountsCredentials(RoleMotcuaWeb) || mountsCredentials(RoleMotcuaWorker) {
+		t.Error("only the inbound pods may mount the national portal's credentials")
+	}
+
+	in.Shop.Spec.NationalSync.Inbound.Path = "/nhan-ho-so"
+	if got := findObject[*networkingv1.Ingress](OneStopShopStack(in), o.Name(RoleMotcuaInbound)).Spec.Rules[0].HTTP.Paths[0].Path; got != "/nhan-ho-so" {
+		t.Errorf("inbound path %q, want spec.nationalSync.inbound.path", got)
+	}
+	in.Shop.Spec.NationalSync.Inbound = nil
+	if findObject[*appsv1.Deployment](OneStopShopStack(in), o.Name(RoleMotcuaInbound)) != nil {
+		t.Error("inbound pods rendered without spec.nationalSync.inbound")
+	}
+}
+
+// The one-stop-shop posts dossier events to EMC only with both the national
+// events endpoint and its own numeric site ID.
+func TestEMCReportingNeedsEndpointAndSiteID(t *testing.T) {
+	in := testShopInputs(false)
+	config := OneStopShopConfig(in.Shop, in.Portal, in.National)
+	if config["MOTCUA_EMC_ENABLED"] != "true" || config["MOTCUA_EMC_SITE_ID"] != "2042" ||
+		config["MOTCUA_EMC_EVENTS_URL"] != "https://f-emc.ngsp.gov.vn/tracking/TrackingMCDT" {
+		t.Errorf("EMC settings %v", config)
+	}
+	in.National.Spec.Monitoring = nil
+	if config := OneStopShopConfig(in.Shop, in.Portal, in.National); config["MOTCUA_EMC_ENABLED"] != "false" || config["MOTCUA_EMC_EVENTS_URL"] != "" {
+		t.Errorf("EMC reporting on without a national endpoint: %v", config)
+	}
+}
