@@ -140,6 +140,10 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 			return err
 		}
 		versions[pd.CredentialsSecretRef.Name] = version
+		if err := r.resolveCallerEndpoint(ctx, s, render.RoleMotcuaPostalCallback, platformv1alpha1.ConditionPostalDeliveryConfigured,
+			"results are handed to "+string(n.Spec.Postal.URL), versions); err != nil {
+			return err
+		}
 	}
 
 	if err := mergeRevisions(ctx, r.Client, render.OneStopShopOwner(shop, s.portal.portal), versions); err != nil {
@@ -173,8 +177,8 @@ func (r *OneStopShopReconciler) observeChildren(ctx context.Context, s *shopScop
 		return err
 	}
 	workloads := []client.Object{named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWeb)), named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWorker))}
-	if s.shop.Spec.NationalSync.Inbound != nil {
-		workloads = append(workloads, named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaInbound)))
+	for _, e := range render.CallerEndpoints(s.shop, s.portal.portal, s.portal.national) {
+		workloads = append(workloads, named(&appsv1.Deployment{}, owner.Name(e.Role)))
 	}
 	return observeWorkloads(ctx, r.Client, s.shop, s.written, s.heldFor, workloads...)
 }

@@ -9,9 +9,8 @@ import (
 )
 
 // resolveNationalSync records how the system synchronises with the national
-// public service portal. An inbound endpoint needs the credentials the
-// national portal presents and the networks it calls from: without those
-// networks the endpoint would be open to anyone, so it is not served.
+// public service portal, including the endpoint the portal forwards online
+// dossiers to.
 func (r *OneStopShopReconciler) resolveNationalSync(ctx context.Context, s *shopScope, versions map[string]string) error {
 	shop, n := s.shop, s.portal.national
 	if e := shop.Spec.NationalSync.Enabled; e != nil && !*e {
@@ -19,23 +18,36 @@ func (r *OneStopShopReconciler) resolveNationalSync(ctx context.Context, s *shop
 		return nil
 	}
 	message := "dossiers synchronise with " + string(n.Spec.PublicServicePortal.SyncURL) + " every " + shop.Spec.NationalSync.Interval
-	inbound := shop.Spec.NationalSync.Inbound
-	if inbound == nil {
-		recordInput(shop, platformv1alpha1.ConditionNationalSyncConfigured, nil, message)
+	return r.resolveCallerEndpoint(ctx, s, render.RoleMotcuaInbound, platformv1alpha1.ConditionNationalSyncConfigured, message, versions)
+}
+
+// resolveCallerEndpoint checks the endpoint of role, when the system serves
+// it, and records condition: it needs the credentials its caller presents
+// and the networks the caller calls from; without those networks the
+// endpoint would be open to anyone, so it is not served.
+func (r *OneStopShopReconciler) resolveCallerEndpoint(ctx context.Context, s *shopScope, role, condition, message string, versions map[string]string) error {
+	shop, n := s.shop, s.portal.national
+	var endpoint *render.CallerEndpoint
+	for _, e := range render.CallerEndpoints(shop, s.portal.portal, n) {
+		if e.Role == role {
+			endpoint = &e
+		}
+	}
+	if endpoint == nil {
+		recordInput(shop, condition, nil, message)
 		return nil
 	}
-	if len(n.Spec.PublicServicePortal.SourceCIDRs) == 0 {
-		err := conditions.Stalled(platformv1alpha1.ReasonNationalPortalSourcesMissing,
-			"spec.nationalSync.inbound is set but NationalPlatform %s names no spec.publicServicePortal.sourceCIDRs: ask central ops to set the national portal's networks, or remove spec.nationalSync.inbound", n.Name)
-		recordInput(shop, platformv1alpha1.ConditionNationalSyncConfigured, err, "")
+	if len(endpoint.Sources) == 0 {
+		err := conditions.Stalled(platformv1alpha1.ReasonCallerNetworksMissing,
+			"%s is set but NationalPlatform %s names no %s: ask central ops to set the caller's networks, or remove %s",
+			endpoint.Field, n.Name, endpoint.SourcesField, endpoint.Field)
+		recordInput(shop, condition, err, "")
 		return err
 	}
-	ref := inbound.CredentialsSecretRef.Name
-	version, err := secretKeys(ctx, r.APIReader, shop.Namespace, ref, "clientID", "clientSecret")
-	if recordInput(shop, platformv1alpha1.ConditionNationalSyncConfigured, err,
-		message+"; forwarded dossiers arrive at "+render.InboundPath(shop, s.portal.portal)) {
+	version, err := secretKeys(ctx, r.APIReader, shop.Namespace, endpoint.CredentialsSecret, "clientID", "clientSecret")
+	if recordInput(shop, condition, err, message+"; called back at "+endpoint.Path) {
 		return err
 	}
-	versions[ref] = version
+	versions[endpoint.CredentialsSecret] = version
 	return nil
 }

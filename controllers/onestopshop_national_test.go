@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -35,16 +36,27 @@ func TestInboundEndpointWaitsForItsCredentials(t *testing.T) {
 	}
 }
 
-// Without the national portal's networks an inbound endpoint would be open
-// to anyone: the system is Stalled and says who must act.
-func TestInboundEndpointNeedsTheNationalPortalsNetworks(t *testing.T) {
+// Without its caller's networks an endpoint would be open to anyone: the
+// system is Stalled and says who must act, for the national portal's
+// inbound endpoint and for the postal service's delivery callback alike.
+func TestCallerEndpointNeedsItsCallersNetworks(t *testing.T) {
 	n := national()
-	n.Spec.PublicServicePortal.SourceCIDRs = nil
-	shop := &platformv1alpha1.OneStopShop{Spec: platformv1alpha1.OneStopShopSpec{NationalSync: platformv1alpha1.NationalSync{
-		Inbound: &platformv1alpha1.InboundDossiers{CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "dvcqg-inbound"}}}}}
-	s := &shopScope{shop: shop, portal: portalInputs{national: n}}
-	err := (&OneStopShopReconciler{}).resolveNationalSync(context.Background(), s, map[string]string{})
-	if u, ok := conditions.AsUserError(err); !ok || u.Reason != platformv1alpha1.ReasonNationalPortalSourcesMissing {
-		t.Fatalf("got %v, want a user error %s", err, platformv1alpha1.ReasonNationalPortalSourcesMissing)
+	n.Spec.PublicServicePortal.SourceCIDRs, n.Spec.Postal.SourceCIDRs = nil, nil
+	credentials := platformv1alpha1.LocalObjectReference{Name: "caller"}
+	shop := &platformv1alpha1.OneStopShop{Spec: platformv1alpha1.OneStopShopSpec{
+		NationalSync: platformv1alpha1.NationalSync{Inbound: &platformv1alpha1.InboundDossiers{CredentialsSecretRef: credentials}},
+		PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true, CredentialsSecretRef: &credentials,
+			Callback: &platformv1alpha1.PostalCallback{CredentialsSecretRef: credentials}},
+	}}
+	portal := &platformv1alpha1.ProvincePortal{Spec: platformv1alpha1.ProvincePortalSpec{Domain: "dichvucong.camau.gov.vn"}}
+	s := &shopScope{shop: shop, portal: portalInputs{national: n, portal: portal}}
+	for _, tc := range []struct{ role, condition, field string }{
+		{render.RoleMotcuaInbound, platformv1alpha1.ConditionNationalSyncConfigured, "spec.publicServicePortal.sourceCIDRs"},
+		{render.RoleMotcuaPostalCallback, platformv1alpha1.ConditionPostalDeliveryConfigured, "spec.postal.sourceCIDRs"},
+	} {
+		err := (&OneStopShopReconciler{}).resolveCallerEndpoint(context.Background(), s, tc.role, tc.condition, "", map[string]string{})
+		if u, ok := conditions.AsUserError(err); !ok || u.Reason != platformv1alpha1.ReasonCallerNetworksMissing || !strings.Contains(u.Message, tc.field) {
+			t.Errorf("%s: got %v, want a user error %s naming %s", tc.role, err, platformv1alpha1.ReasonCallerNetworksMissing, tc.field)
+		}
 	}
 }

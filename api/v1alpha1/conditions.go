@@ -81,10 +81,11 @@ const (
 	ReasonDisabled = "Disabled"
 	// ReasonPostalNotConfigured means the NationalPlatform names no postal service.
 	ReasonPostalNotConfigured = "PostalNotConfigured"
-	// ReasonNationalPortalSourcesMissing means a OneStopShop serves an inbound
-	// endpoint but the NationalPlatform names no networks the national portal
-	// calls from, so the endpoint could not be closed to everyone else.
-	ReasonNationalPortalSourcesMissing = "NationalPortalSourcesMissing"
+	// ReasonCallerNetworksMissing means a OneStopShop serves an endpoint the
+	// national portal or the postal service calls, but the NationalPlatform
+	// names no networks that caller calls from, so the endpoint could not be
+	// closed to everyone else.
+	ReasonCallerNetworksMissing = "CallerNetworksMissing"
 	// ReasonDomainNotAssigned means a host is neither one of the province's
 	// domains nor under one: the operator serves it and requests no certificate for it.
 	ReasonDomainNotAssigned = "DomainNotAssigned"

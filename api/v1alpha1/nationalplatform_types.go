@@ -16,7 +16,8 @@ type NationalPlatformSpec struct {
 	// documentAxis is the national document exchange axis (edXML).
 	// +required
 	DocumentAxis DocumentAxis `json:"documentAxis"`
-	// postal is the public postal service (VNPost) that delivers dossier results.
+	// postal is the public postal service (VNPost) that collects dossiers and
+	// delivers results (QĐ 45/2016/QĐ-TTg).
 	// +optional
 	Postal *Postal `json:"postal,omitempty"`
 	// trust names the CA that signs every provincial SubCA and the roots that
@@ -103,6 +104,12 @@ type Postal struct {
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=32
 	EgressCIDRs []CIDR `json:"egressCIDRs,omitempty"`
+	// sourceCIDRs are the networks the postal service calls back from: the
+	// only sources a one-stop-shop's delivery callback admits.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=32
+	SourceCIDRs []CIDR `json:"sourceCIDRs,omitempty"`
 }
 
 // Trust holds the national certificate authority and the trusted roots.

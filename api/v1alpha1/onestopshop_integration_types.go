@@ -22,6 +22,13 @@ type ReceivingUnit struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	Name string `json:"name"`
+	// postalCustomerCode is the unit's sender and customer code at the
+	// postal service (VNPost), under which the dossiers it collects and the
+	// results it sends are billed.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9][-._A-Za-z0-9]*$')",message="units[].postalCustomerCode must be letters, digits, '.', '-' or '_'"
+	PostalCustomerCode string `json:"postalCustomerCode,omitempty"`
 }
 
 // InboundDossiers is the endpoint the national public service portal calls

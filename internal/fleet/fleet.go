@@ -91,11 +91,11 @@ func EMCSiteID(u provinces.Unit, system int) platformv1alpha1.EMCSiteID {
 
 // Units are a province's receiving desks. The codes are placeholders built
 // from the province code: each province takes its units' real madonvi from
-// the national public service portal.
+// the national public service portal, their customer codes from VNPost.
 func Units(u provinces.Unit) []platformv1alpha1.ReceivingUnit {
 	return []platformv1alpha1.ReceivingUnit{
-		{Code: "demo-" + u.Code + "-tinh", Name: "Trung tâm Phục vụ hành chính công " + u.Name},
-		{Code: "demo-" + u.Code + "-xa-01", Name: "Bộ phận Một cửa xã (demo) " + u.Name},
+		{Code: "demo-" + u.Code + "-tinh", Name: "Trung tâm Phục vụ hành chính công " + u.Name, PostalCustomerCode: "demo-" + u.Code + "-01"},
+		{Code: "demo-" + u.Code + "-xa-01", Name: "Bộ phận Một cửa xã (demo) " + u.Name, PostalCustomerCode: "demo-" + u.Code + "-02"},
 	}
 }
 
@@ -138,6 +138,7 @@ func Province(u provinces.Unit) []client.Object {
 		secret(ns, "sso-client", map[string]string{"clientSecret": "demo"}),
 		secret(ns, "motcua-database", map[string]string{"url": "postgres://motcua:demo@db." + ns + ".svc:5432/motcua"}),
 		secret(ns, "dvcqg-inbound-credentials", map[string]string{"clientID": "dvcqg", "clientSecret": "demo"}),
+		secret(ns, "vnpost-callback-credentials", map[string]string{"clientID": "vnpost", "clientSecret": "demo"}),
 		secret(ns, "vnpost-credentials", map[string]string{"customerCode": "demo", "apiKey": "demo"}),
 		secret(ns, "axis-credentials", map[string]string{"systemID": "demo", "secretKey": "demo"}),
 		&platformv1alpha1.ProvincePortal{
@@ -160,7 +161,9 @@ func Province(u provinces.Unit) []client.Object {
 					CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "dvcqg-inbound-credentials"}}},
 				Monitoring: &platformv1alpha1.Monitoring{EMCSiteID: EMCSiteID(u, 2)},
 				PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true,
-					CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"}},
+					CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"},
+					Callback: &platformv1alpha1.PostalCallback{
+						CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "vnpost-callback-credentials"}}},
 			},
 		},
 		&platformv1alpha1.DocExchangeNode{

@@ -92,13 +92,15 @@ func worstCaseStacks(t *testing.T) []client.Object {
 	}
 	shop.Shop.Spec.NationalSync.Interval = longest(t, shopSpec("nationalSync", "interval"), "", '9')
 	shop.Shop.Spec.NationalSync.Inbound.Path = longest(t, shopSpec("nationalSync", "inbound", "path"), "/", 'a')
+	shop.Shop.Spec.PostalDelivery.Callback.Path = longest(t, shopSpec("postalDelivery", "callback", "path"), "/", 'a')
 	shop.Shop.Spec.Monitoring.EMCSiteID = platformv1alpha1.EMCSiteID(longest(t, shopSpec("monitoring", "emcSiteID"), "", '9'))
 	units := shopSpec("units")
 	unitName := longest(t, units.Items.Schema.Properties["name"], "", escaped)
+	postalCode := longest(t, units.Items.Schema.Properties["postalCustomerCode"], "", 'x')
 	shop.Shop.Spec.Units = make([]platformv1alpha1.ReceivingUnit, *units.MaxItems)
 	for i := range shop.Shop.Spec.Units {
 		code := longest(t, units.Items.Schema.Properties["code"], fmt.Sprint(i), 'x')
-		shop.Shop.Spec.Units[i] = platformv1alpha1.ReceivingUnit{Code: code, Name: unitName}
+		shop.Shop.Spec.Units[i] = platformv1alpha1.ReceivingUnit{Code: code, Name: unitName, PostalCustomerCode: postalCode}
 	}
 
 	agencies := crdSchema(t, "docexchangenodes", "spec", "agencies")
@@ -173,7 +175,7 @@ func TestEnvironmentStaysWellUnderKernelLimits(t *testing.T) {
 			t.Logf("%s: %d variables, %d bytes at most", Describe(obj), len(env), total)
 		}
 	}
-	if containers != 5 {
-		t.Errorf("checked %d containers, want the portal, web, worker, inbound and node", containers)
+	if containers != 6 {
+		t.Errorf("checked %d containers, want the portal, web, worker, inbound, postal callback and node", containers)
 	}
 }

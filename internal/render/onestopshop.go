@@ -76,6 +76,9 @@ func OneStopShopSecretRefs(spec platformv1alpha1.OneStopShopSpec) []string {
 	if in := spec.NationalSync.Inbound; in != nil {
 		names = append(names, in.CredentialsSecretRef.Name)
 	}
+	if pd := spec.PostalDelivery; pd != nil && pd.Callback != nil {
+		names = append(names, pd.Callback.CredentialsSecretRef.Name)
+	}
 	return names
 }
 
@@ -111,7 +114,8 @@ func OneStopShopConfig(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.Prov
 		data["MOTCUA_POSTAL_URL"] = string(n.Spec.Postal.URL)
 	}
 	nationalPortalConfig(n, data)
-	inboundConfig(s, p, data)
+	callerEndpointConfig(CallerEndpoints(s, p, n), data)
+	postalConfig(s, data)
 	emcConfig(s, n, data)
 	return data
 }
@@ -213,7 +217,10 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	if replicas >= 2 {
 		objs = append(objs, PodDisruptionBudget(o, RoleMotcuaWeb))
 	}
-	return append(objs, inboundObjects(in, web, tlsSecret)...)
+	for _, e := range CallerEndpoints(s, p, n) {
+		objs = append(objs, callerEndpointObjects(o, e, web, ingressClass(p), host, tlsSecret, network.IngressController(), databaseEgress(s.Spec.Database))...)
+	}
+	return objs
 }
 
 func postalPeers(n *platformv1alpha1.NationalPlatform) []networkingv1.NetworkPolicyPeer {

@@ -9,13 +9,15 @@ import (
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 )
 
-// RoleMotcuaInbound serves the endpoint the national public service portal
-// forwards online dossiers to (since 1 July 2025, Công văn 623/TTg-KSTT).
-const RoleMotcuaInbound = "motcua-inbound"
-
-// inboundDefaultPath is where the inbound endpoint is served under the
-// system's own path when spec.nationalSync.inbound.path is unset.
-const inboundDefaultPath = "/api/dvcqg"
+// Roles of the endpoints outside callers reach a one-stop-shop at.
+const (
+	// RoleMotcuaInbound receives the dossiers the national public service
+	// portal forwards (since 1 July 2025, Công văn 623/TTg-KSTT).
+	RoleMotcuaInbound = "motcua-inbound"
+	// RoleMotcuaPostalCallback receives the postal service's delivery reports
+	// (QĐ 45/2016/QĐ-TTg), which make a dossier status 10, result returned.
+	RoleMotcuaPostalCallback = "motcua-postal-callback"
+)
 
 // sourceRangeAnnotation makes the ingress controller refuse requests from
 // outside the listed networks, before they reach the pods. The network
@@ -23,53 +25,86 @@ const inboundDefaultPath = "/api/dvcqg"
 // from the controller's pods.
 const sourceRangeAnnotation = "nginx.ingress.kubernetes.io/whitelist-source-range"
 
-// InboundPath is where the national portal forwards dossiers on the
-// system's host; empty when the system serves no inbound endpoint.
-func InboundPath(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.ProvincePortal) string {
-	in := s.Spec.NationalSync.Inbound
-	if in == nil {
-		return ""
-	}
-	if in.Path != "" {
-		return in.Path
-	}
-	_, base := OneStopShopHost(s, p)
-	return strings.TrimSuffix(base, "/") + inboundDefaultPath
+// CallerEndpoint is an endpoint of a one-stop-shop that one outside caller
+// calls: served by pods of its own, which alone mount the caller's
+// credentials, and open only to the caller's networks.
+type CallerEndpoint struct {
+	// Role names the endpoint's children.
+	Role string
+	// Field is the spec field that asks for the endpoint, for messages.
+	Field string
+	// Path is where it is served on the system's host.
+	Path string
+	// CredentialsSecret holds what the caller presents (clientID, clientSecret).
+	CredentialsSecret string
+	// Sources are the caller's networks, and SourcesField the
+	// NationalPlatform field that names them.
+	Sources      []platformv1alpha1.CIDR
+	SourcesField string
+	// configPrefix starts the endpoint's variables in the system's ConfigMap.
+	configPrefix string
 }
 
-// inboundObjects are the inbound endpoint's pods, Service, Ingress and
-// network policy; nil when the system serves none. Only these pods mount
-// the credentials the national portal presents, and only the national
-// portal's networks, through the ingress controller, reach them.
-func inboundObjects(in OneStopShopInputs, web Workload, tlsSecret string) []client.Object {
-	s, p, n := in.Shop, in.Portal, in.National
-	inbound := s.Spec.NationalSync.Inbound
-	if inbound == nil {
-		return nil
+// credentialsDir is where the endpoint's pods mount the caller's credentials.
+func (e CallerEndpoint) credentialsDir() string {
+	return CredentialsMountPath + "/" + strings.TrimPrefix(e.Role, "motcua-")
+}
+
+// CallerEndpoints are the endpoints a OneStopShop serves outside callers.
+func CallerEndpoints(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform) []CallerEndpoint {
+	_, base := OneStopShopHost(s, p)
+	base = strings.TrimSuffix(base, "/")
+	pathOr := func(path, fallback string) string {
+		if path != "" {
+			return path
+		}
+		return base + fallback
 	}
-	o := OneStopShopOwner(s, p)
-	host, _ := OneStopShopHost(s, p)
-	sources := n.Spec.PublicServicePortal.SourceCIDRs
+	var endpoints []CallerEndpoint
+	if in := s.Spec.NationalSync.Inbound; in != nil {
+		endpoints = append(endpoints, CallerEndpoint{
+			Role: RoleMotcuaInbound, Field: "spec.nationalSync.inbound", Path: pathOr(in.Path, "/api/dvcqg"),
+			CredentialsSecret: in.CredentialsSecretRef.Name, configPrefix: "MOTCUA_INBOUND",
+			Sources: n.Spec.PublicServicePortal.SourceCIDRs, SourcesField: "spec.publicServicePortal.sourceCIDRs",
+		})
+	}
+	if pd := s.Spec.PostalDelivery; pd != nil && pd.Enabled && pd.Callback != nil {
+		var sources []platformv1alpha1.CIDR
+		if n.Spec.Postal != nil {
+			sources = n.Spec.Postal.SourceCIDRs
+		}
+		endpoints = append(endpoints, CallerEndpoint{
+			Role: RoleMotcuaPostalCallback, Field: "spec.postalDelivery.callback", Path: pathOr(pd.Callback.Path, "/api/vnpost"),
+			CredentialsSecret: pd.Callback.CredentialsSecretRef.Name, configPrefix: "MOTCUA_POSTAL_CALLBACK",
+			Sources: sources, SourcesField: "spec.postal.sourceCIDRs",
+		})
+	}
+	return endpoints
+}
 
+// callerEndpointObjects are an endpoint's pods, Service, Ingress and
+// network policy: the web workload in the endpoint's mode, plus the
+// caller's credentials.
+func callerEndpointObjects(o Owner, e CallerEndpoint, web Workload, className, host, tlsSecret string, ingressController platformv1alpha1.PeerSelector, database []networkingv1.NetworkPolicyEgressRule) []client.Object {
 	w := web
-	w.Component = RoleMotcuaInbound
-	w.Args = []string{"inbound"}
+	w.Component = e.Role
+	w.Args = []string{strings.TrimPrefix(e.Role, "motcua-")}
 	w.Mounts = append(append([]Mount(nil), web.Mounts...),
-		Mount{Name: "inbound-credentials", Path: CredentialsMountPath + "/inbound", Secret: inbound.CredentialsSecretRef.Name})
+		Mount{Name: "caller-credentials", Path: e.credentialsDir(), Secret: e.CredentialsSecret})
 
-	ingress := Ingress(o, RoleMotcuaInbound, ingressClass(p), host, InboundPath(s, p), tlsSecret)
-	ingress.Annotations = map[string]string{sourceRangeAnnotation: joinCIDRs(sources)}
-	from := append([]networkingv1.NetworkPolicyPeer{Peer(n.Spec.Network.IngressController())}, CIDRPeers(sources)...)
+	ingress := Ingress(o, e.Role, className, host, e.Path, tlsSecret)
+	ingress.Annotations = map[string]string{sourceRangeAnnotation: joinCIDRs(e.Sources)}
+	from := append([]networkingv1.NetworkPolicyPeer{Peer(ingressController)}, CIDRPeers(e.Sources)...)
 
 	objs := []client.Object{
-		ServiceAccount(o, RoleMotcuaInbound),
+		ServiceAccount(o, e.Role),
 		Deployment(o, w),
-		Service(o, RoleMotcuaInbound),
+		Service(o, e.Role),
 		ingress,
-		ComponentPolicy(o, RoleMotcuaInbound, from, nil, databaseEgress(s.Spec.Database)...),
+		ComponentPolicy(o, e.Role, from, nil, database...),
 	}
 	if w.Replicas >= 2 {
-		objs = append(objs, PodDisruptionBudget(o, RoleMotcuaInbound))
+		objs = append(objs, PodDisruptionBudget(o, e.Role))
 	}
 	return objs
 }
@@ -82,12 +117,15 @@ func joinCIDRs(cidrs []platformv1alpha1.CIDR) string {
 	return strings.Join(parts, ",")
 }
 
-// inboundConfig tells every pod of the system where forwarded dossiers arrive.
-func inboundConfig(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.ProvincePortal, data map[string]string) {
-	path := InboundPath(s, p)
-	data["MOTCUA_INBOUND_ENABLED"] = boolString(path != "")
-	if path != "" {
-		data["MOTCUA_INBOUND_PATH"] = path
-		data["MOTCUA_INBOUND_CREDENTIALS_DIR"] = CredentialsMountPath + "/inbound"
+// callerEndpointConfig tells every pod of the system where its callers arrive.
+func callerEndpointConfig(endpoints []CallerEndpoint, data map[string]string) {
+	enabled := map[string]bool{}
+	for _, e := range endpoints {
+		enabled[e.configPrefix] = true
+		data[e.configPrefix+"_PATH"] = e.Path
+		data[e.configPrefix+"_CREDENTIALS_DIR"] = e.credentialsDir()
+	}
+	for _, prefix := range []string{"MOTCUA_INBOUND", "MOTCUA_POSTAL_CALLBACK"} {
+		data[prefix+"_ENABLED"] = boolString(enabled[prefix])
 	}
 }

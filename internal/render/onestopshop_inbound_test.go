@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strings"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -16,6 +17,15 @@ func findObject[T client.Object](objs []client.Object, name string) T {
 		}
 	}
 	return zero
+}
+
+func mountsSecret(d *appsv1.Deployment, secret string) bool {
+	for _, v := range d.Spec.Template.Spec.Volumes {
+		if v.Secret != nil && v.Secret.SecretName == secret {
+			return true
+		}
+	}
+	return false
 }
 
 // Dossiers the national portal forwards arrive at a path of their own, at
@@ -46,14 +56,8 @@ func TestInboundEndpointAdmitsOnlyTheNationalPortal(t *testing.T) {
 		t.Errorf("inbound policy admits %+v, want the ingress controller and 192.0.2.0/24 only", np.Spec.Ingress)
 	}
 
-	mountsCredentials := func(name string) bool {
-		d := findObject[*appsv1.Deployment](objs, o.Name(name))
-		for _, v := range d.Spec.Template.Spec.Volumes {
-			if v.Secret != nil && v.Secret.SecretName == "dvcqg-inbound-credentials" {
-				return true
-			}
-		}
-		return false
+	mountsCredentials := func(role string) bool {
+		return mountsSecret(findObject[*appsv1.Deployment](objs, o.Name(role)), "dvcqg-inbound-credentials")
 	}
 	if !mountsCredentials(RoleMotcuaInbound) || mountsCredentials(RoleMotcuaWeb) || mountsCredentials(RoleMotcuaWorker) {
 		t.Error("only the inbound pods may mount the national portal's credentials")
@@ -81,5 +85,47 @@ func TestEMCReportingNeedsEndpointAndSiteID(t *testing.T) {
 	in.National.Spec.Monitoring = nil
 	if config := OneStopShopConfig(in.Shop, in.Portal, in.National); config["MOTCUA_EMC_ENABLED"] != "false" || config["MOTCUA_EMC_EVENTS_URL"] != "" {
 		t.Errorf("EMC reporting on without a national endpoint: %v", config)
+	}
+}
+
+// The postal service reports deliveries at an endpoint of its own, open only
+// to the postal service's networks, whose pods alone hold its credentials;
+// the system learns which ways the service works and who pays.
+func TestPostalCallbackAdmitsOnlyThePostalService(t *testing.T) {
+	in := testShopInputs(true)
+	objs := OneStopShopStack(in)
+	o := OneStopShopOwner(in.Shop, in.Portal)
+	ing := findObject[*networkingv1.Ingress](objs, o.Name(RoleMotcuaPostalCallback))
+	if ing == nil {
+		t.Fatal("no postal callback Ingress rendered")
+	}
+	if path := ing.Spec.Rules[0].HTTP.Paths[0].Path; path != "/api/vnpost" {
+		t.Errorf("callback path %q, want /api/vnpost on the system's own host", path)
+	}
+	if got := ing.Annotations[sourceRangeAnnotation]; got != "203.0.113.128/25" {
+		t.Errorf("source range %q, want the postal service's 203.0.113.128/25", got)
+	}
+	np := findObject[*networkingv1.NetworkPolicy](objs, o.Name(RoleMotcuaPostalCallback))
+	if from := np.Spec.Ingress[0].From; len(from) != 2 || from[1].IPBlock.CIDR != "203.0.113.128/25" {
+		t.Errorf("callback policy admits %+v", from)
+	}
+	for _, role := range []string{RoleMotcuaPostalCallback, RoleMotcuaWeb, RoleMotcuaWorker, RoleMotcuaInbound} {
+		if mounts := mountsSecret(findObject[*appsv1.Deployment](objs, o.Name(role)), "vnpost-callback"); mounts != (role == RoleMotcuaPostalCallback) {
+			t.Errorf("%s mounts the postal service's credentials: %v; only the callback pods may", role, mounts)
+		}
+	}
+
+	config := OneStopShopConfig(in.Shop, in.Portal, in.National)
+	if config["MOTCUA_POSTAL_CALLBACK_ENABLED"] != "true" || config["MOTCUA_POSTAL_COLLECTION_ENABLED"] != "true" ||
+		config["MOTCUA_POSTAL_POSTAGE_PAYER"] != "Citizen" || config["MOTCUA_POSTAL_COLLECT_PROCEDURE_FEES"] != "true" {
+		t.Errorf("postal settings %v", config)
+	}
+	if units := OneStopShopUnits(in.Shop); !strings.Contains(units, `"postalCustomerCode":"HTH0001"`) {
+		t.Errorf("units file %s lacks the desk's postal customer code", units)
+	}
+
+	in.Shop.Spec.PostalDelivery.Enabled = false
+	if findObject[*appsv1.Deployment](OneStopShopStack(in), o.Name(RoleMotcuaPostalCallback)) != nil {
+		t.Error("postal callback pods rendered with the postal service off")
 	}
 }

@@ -14,11 +14,14 @@ const (
 )
 
 // OneStopShopUnits is the system's receiving units as a JSON list of
-// {code, name}, the content of the file MOTCUA_UNITS_FILE names.
+// {code, name, postalCustomerCode}, the content of the file MOTCUA_UNITS_FILE names.
 func OneStopShopUnits(s *platformv1alpha1.OneStopShop) string {
 	units := make([]map[string]string, len(s.Spec.Units))
 	for i, u := range s.Spec.Units {
 		units[i] = map[string]string{"code": u.Code, "name": u.Name}
+		if u.PostalCustomerCode != "" {
+			units[i]["postalCustomerCode"] = u.PostalCustomerCode
+		}
 	}
 	return jsonString(units)
 }
@@ -61,4 +64,25 @@ func nationalEMC(n *platformv1alpha1.NationalPlatform) *platformv1alpha1.EMC {
 		return nil
 	}
 	return n.Spec.Monitoring.EMC
+}
+
+// postalConfig says which ways the postal service works for the system
+// (QĐ 45/2016/QĐ-TTg): collecting dossiers (receipt channel 3) besides
+// delivering results, and who pays what. Each unit's customer code is in
+// the units file.
+func postalConfig(s *platformv1alpha1.OneStopShop, data map[string]string) {
+	pd := s.Spec.PostalDelivery
+	if pd == nil || !pd.Enabled {
+		return
+	}
+	data["MOTCUA_POSTAL_COLLECTION_ENABLED"] = boolString(pd.Collection == nil || *pd.Collection)
+	fees := platformv1alpha1.PostalFees{PostagePayer: platformv1alpha1.PostagePayerCitizen}
+	if pd.Fees != nil {
+		fees = *pd.Fees
+	}
+	if fees.PostagePayer == "" {
+		fees.PostagePayer = platformv1alpha1.PostagePayerCitizen
+	}
+	data["MOTCUA_POSTAL_POSTAGE_PAYER"] = fees.PostagePayer
+	data["MOTCUA_POSTAL_COLLECT_PROCEDURE_FEES"] = boolString(fees.CollectProcedureFees)
 }

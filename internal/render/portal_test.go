@@ -32,7 +32,8 @@ func testNational() *platformv1alpha1.NationalPlatform {
 				TrackingURL: "https://f-emc.ngsp.gov.vn/tracking", EventsURL: "https://f-emc.ngsp.gov.vn/tracking/TrackingMCDT"}},
 			DataExchange: platformv1alpha1.DataExchange{GatewayURL: "https://api.ndxp.gov.vn", TokenURL: "https://api.ndxp.gov.vn/oauth2/token"},
 			DocumentAxis: platformv1alpha1.DocumentAxis{URL: "https://truclienthong.chinhphu.vn"},
-			Postal:       &platformv1alpha1.Postal{URL: "https://api.vnpost.vn", EgressCIDRs: []platformv1alpha1.CIDR{"203.0.113.0/24"}},
+			Postal: &platformv1alpha1.Postal{URL: "https://api.vnpost.vn", EgressCIDRs: []platformv1alpha1.CIDR{"203.0.113.0/24"},
+				SourceCIDRs: []platformv1alpha1.CIDR{"203.0.113.128/25"}},
 			Trust: platformv1alpha1.Trust{
 				CAIssuerRef: platformv1alpha1.IssuerReference{Name: "national-ca", Kind: "ClusterIssuer", Group: "cert-manager.io"},
 			},

@@ -32,13 +32,15 @@ func testShopInputs(ownDomain bool) OneStopShopInputs {
 			},
 			Levels: []string{"Province", "Commune"},
 			Units: []platformv1alpha1.ReceivingUnit{
-				{Code: "000.00.01.H30", Name: "Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh"},
+				{Code: "000.00.01.H30", Name: "Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh", PostalCustomerCode: "HTH0001"},
 				{Code: "000.00.12.H30", Name: "Bộ phận Một cửa xã Thạch Lạc"},
 			},
 			NationalSync: platformv1alpha1.NationalSync{Enabled: ptr.To(true), Interval: "5m", Inbound: &platformv1alpha1.InboundDossiers{
 				CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "dvcqg-inbound-credentials"}}},
-			Monitoring:     &platformv1alpha1.Monitoring{EMCSiteID: "2042"},
-			PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true, CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"}},
+			Monitoring: &platformv1alpha1.Monitoring{EMCSiteID: "2042"},
+			PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true, CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"},
+				Callback: &platformv1alpha1.PostalCallback{CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "vnpost-callback"}},
+				Fees:     &platformv1alpha1.PostalFees{PostagePayer: "Citizen", CollectProcedureFees: true}},
 		},
 	}
 	if ownDomain {
@@ -49,7 +51,7 @@ func testShopInputs(ownDomain bool) OneStopShopInputs {
 		Component: platformv1alpha1.Component{Name: "oneStopShop", Version: "3.8.1",
 			Image: "registry.egov.vn/platform/motcua@sha256:1d5c3e5bd2ea7d3fbd1d1a2a4c8c4bfb0d8a1e8e3c7a1b5b9f3f9e6a1c2d3e4f"},
 		PortalConfig:   testPortalConfig(portal),
-		SecretVersions: map[string]string{"motcua-database": "201", "vnpost-credentials": "202", "dvcqg-inbound-credentials": "203"},
+		SecretVersions: map[string]string{"motcua-database": "201", "vnpost-credentials": "202", "dvcqg-inbound-credentials": "203", "vnpost-callback": "204"},
 	}
 }
 
@@ -144,8 +146,8 @@ func TestEveryPodOfTheStackPassesRestrictedPodSecurity(t *testing.T) {
 			}
 		}
 	}
-	if pods != 5 {
-		t.Errorf("want the portal, web, worker, inbound and node pods, checked %d", pods)
+	if pods != 6 {
+		t.Errorf("want the portal, web, worker, inbound, postal callback and node pods, checked %d", pods)
 	}
 }
 
@@ -184,7 +186,7 @@ func TestSigningCertificateDefaults(t *testing.T) {
 	}
 }
 
-// The web, worker and inbound pods reach their database on its port only, at its
+// The web, worker, inbound and postal callback pods reach their database on its port only, at its
 // CIDRs and in the namespaces the selector names.
 func TestDatabaseEgressOpensOnlyTheDatabasePort(t *testing.T) {
 	in := testShopInputs(false)
@@ -212,8 +214,8 @@ func TestDatabaseEgressOpensOnlyTheDatabasePort(t *testing.T) {
 			t.Errorf("%s: database egress peers %+v", np.Name, rule.To)
 		}
 	}
-	if policies != 3 {
-		t.Errorf("want the web, worker and inbound policies to reach the database, found %d", policies)
+	if policies != 4 {
+		t.Errorf("want the web, worker, inbound and postal callback policies to reach the database, found %d", policies)
 	}
 }
 
