@@ -60,7 +60,7 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 	err = finish(ctx, r.Client, r.Recorder, shop, orig, err, "the one-stop-shop system is served at "+shop.Status.URL,
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionDatabaseConfigured,
-		platformv1alpha1.ConditionNationalSyncConfigured, platformv1alpha1.ConditionPostalDeliveryConfigured,
+		platformv1alpha1.ConditionNationalSyncConfigured, platformv1alpha1.ConditionPostalDeliveryConfigured, platformv1alpha1.ConditionSSOConfigured,
 		platformv1alpha1.ConditionCertificatesReady, platformv1alpha1.ConditionWorkloadReady)
 	return resultAt(r.Clock, s.portal.releaseExpiry, err)
 }
@@ -144,6 +144,10 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 			"results are handed to "+string(n.Spec.Postal.URL), versions); err != nil {
 			return err
 		}
+	}
+
+	if err := r.resolveSSO(ctx, s, versions); err != nil {
+		return err
 	}
 
 	if err := mergeRevisions(ctx, r.Client, render.OneStopShopOwner(shop, s.portal.portal), versions); err != nil {

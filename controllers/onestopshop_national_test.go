@@ -15,7 +15,8 @@ import (
 )
 
 // An inbound endpoint is served only once the Secret with the credentials
-// the national portal presents exists; until then the system says which.
+// the national portal presents exists, a login client once its secret does;
+// until then the system says which.
 func TestInboundEndpointWaitsForItsCredentials(t *testing.T) {
 	ensureNational(t)
 	p := waitReady(t, province(t, "82"))
@@ -28,6 +29,17 @@ func TestInboundEndpointWaitsForItsCredentials(t *testing.T) {
 
 	create(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "dvcqg-inbound", Namespace: p.Namespace},
 		StringData: map[string]string{"clientID": "dvcqg", "clientSecret": "secret"}})
+	waitObjectReady(t, s)
+
+	// A citizens' login client waits for its Secret the same way.
+	change(t, s, func() {
+		s.Spec.SSO = &platformv1alpha1.SystemSSO{Citizen: &platformv1alpha1.CitizenSSOClient{
+			ClientID: "motcua", ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "sso-citizen"},
+			RedirectURIs: []platformv1alpha1.RedirectURI{platformv1alpha1.RedirectURI(render.OneStopShopURL(s, p) + "/sso/callback")}}}
+	})
+	waitObjectStalled(t, s, platformv1alpha1.ReasonSecretNotFound)
+	create(t, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "sso-citizen", Namespace: p.Namespace},
+		StringData: map[string]string{"clientSecret": "secret"}})
 	waitObjectReady(t, s)
 	inbound := &appsv1.Deployment{}
 	inbound.Namespace, inbound.Name = p.Namespace, render.OneStopShopOwner(s, p).Name(render.RoleMotcuaInbound)
@@ -57,6 +69,22 @@ func TestCallerEndpointNeedsItsCallersNetworks(t *testing.T) {
 		err := (&OneStopShopReconciler{}).resolveCallerEndpoint(context.Background(), s, tc.role, tc.condition, "", map[string]string{})
 		if u, ok := conditions.AsUserError(err); !ok || u.Reason != platformv1alpha1.ReasonCallerNetworksMissing || !strings.Contains(u.Message, tc.field) {
 			t.Errorf("%s: got %v, want a user error %s naming %s", tc.role, err, platformv1alpha1.ReasonCallerNetworksMissing, tc.field)
+		}
+	}
+}
+
+// The national single sign-on sends citizens' login codes to the redirect
+// URIs: one off the system's host is refused before anything is applied.
+func TestRedirectURIOffTheSystemsHostIsStalled(t *testing.T) {
+	portal := &platformv1alpha1.ProvincePortal{Spec: platformv1alpha1.ProvincePortalSpec{Domain: "dichvucong.camau.gov.vn"}}
+	for _, uri := range []platformv1alpha1.RedirectURI{"https://attacker.example/cb", "https://dichvucong.camau.gov.vn.attacker.example/cb"} {
+		shop := &platformv1alpha1.OneStopShop{Spec: platformv1alpha1.OneStopShopSpec{SSO: &platformv1alpha1.SystemSSO{
+			Citizen: &platformv1alpha1.CitizenSSOClient{ClientID: "motcua", RedirectURIs: []platformv1alpha1.RedirectURI{"https://dichvucong.camau.gov.vn/motcua/cb"},
+				PostLogoutRedirectURIs: []platformv1alpha1.RedirectURI{uri}}}}}
+		s := &shopScope{shop: shop, portal: portalInputs{national: national(), portal: portal}}
+		err := (&OneStopShopReconciler{}).resolveSSO(context.Background(), s, map[string]string{})
+		if u, ok := conditions.AsUserError(err); !ok || u.Reason != platformv1alpha1.ReasonRedirectURIOffHost {
+			t.Errorf("%s: got %v, want a user error %s", uri, err, platformv1alpha1.ReasonRedirectURIOffHost)
 		}
 	}
 }

@@ -33,6 +33,9 @@ type NationalPlatformSpec struct {
 	// +optional
 	// +kubebuilder:default={}
 	Tenancy Tenancy `json:"tenancy,omitempty"`
+	// sso holds the national single sign-on's federation settings.
+	// +optional
+	SSO *NationalSSO `json:"sso,omitempty"`
 	// monitoring names the national monitoring systems provinces report to.
 	// +optional
 	Monitoring *NationalMonitoring `json:"monitoring,omitempty"`

@@ -55,6 +55,10 @@ type OneStopShopSpec struct {
 	// (VNPost): dossiers collected by post and results delivered home.
 	// +optional
 	PostalDelivery *PostalDelivery `json:"postalDelivery,omitempty"`
+	// sso registers the system with the identity providers citizens and
+	// officials log in through.
+	// +optional
+	SSO *SystemSSO `json:"sso,omitempty"`
 	// monitoring reports the system's dossier events to national monitoring (EMC).
 	// +optional
 	Monitoring *Monitoring `json:"monitoring,omitempty"`

@@ -138,6 +138,8 @@ func Province(u provinces.Unit) []client.Object {
 		secret(ns, "sso-client", map[string]string{"clientSecret": "demo"}),
 		secret(ns, "motcua-database", map[string]string{"url": "postgres://motcua:demo@db." + ns + ".svc:5432/motcua"}),
 		secret(ns, "dvcqg-inbound-credentials", map[string]string{"clientID": "dvcqg", "clientSecret": "demo"}),
+		secret(ns, "motcua-sso-citizen", map[string]string{"clientSecret": "demo"}),
+		secret(ns, "motcua-sso-officials", map[string]string{"clientSecret": "demo"}),
 		secret(ns, "vnpost-callback-credentials", map[string]string{"clientID": "vnpost", "clientSecret": "demo"}),
 		secret(ns, "vnpost-credentials", map[string]string{"customerCode": "demo", "apiKey": "demo"}),
 		secret(ns, "axis-credentials", map[string]string{"systemID": "demo", "secretKey": "demo"}),
@@ -160,6 +162,17 @@ func Province(u provinces.Unit) []client.Object {
 				NationalSync: platformv1alpha1.NationalSync{Inbound: &platformv1alpha1.InboundDossiers{
 					CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "dvcqg-inbound-credentials"}}},
 				Monitoring: &platformv1alpha1.Monitoring{EMCSiteID: EMCSiteID(u, 2)},
+				SSO: &platformv1alpha1.SystemSSO{
+					Citizen: &platformv1alpha1.CitizenSSOClient{
+						ClientID: "motcua-" + u.Slug, ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "motcua-sso-citizen"},
+						RedirectURIs: []platformv1alpha1.RedirectURI{platformv1alpha1.RedirectURI("https://" + Domain(u) + "/motcua/sso/callback")},
+					},
+					// Placeholder: the officials' identity provider is each deployment's own.
+					Officials: &platformv1alpha1.OfficialsSSOClient{
+						IssuerURL: "https://sso-officials.example.invalid/" + platformv1alpha1.HTTPSURL(u.Slug), ClientID: "motcua",
+						ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "motcua-sso-officials"},
+					},
+				},
 				PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true,
 					CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"},
 					Callback: &platformv1alpha1.PostalCallback{

@@ -94,6 +94,18 @@ func worstCaseStacks(t *testing.T) []client.Object {
 	shop.Shop.Spec.NationalSync.Inbound.Path = longest(t, shopSpec("nationalSync", "inbound", "path"), "/", 'a')
 	shop.Shop.Spec.PostalDelivery.Callback.Path = longest(t, shopSpec("postalDelivery", "callback", "path"), "/", 'a')
 	shop.Shop.Spec.Monitoring.EMCSiteID = platformv1alpha1.EMCSiteID(longest(t, shopSpec("monitoring", "emcSiteID"), "", '9'))
+	citizen := shop.Shop.Spec.SSO.Citizen
+	redirect := shopSpec("sso", "citizen", "redirectURIs")
+	uri := platformv1alpha1.RedirectURI(longest(t, *redirect.Items.Schema, "https://a.gov.vn/", wide))
+	citizen.RedirectURIs = make([]platformv1alpha1.RedirectURI, *redirect.MaxItems)
+	citizen.PostLogoutRedirectURIs = make([]platformv1alpha1.RedirectURI, *redirect.MaxItems)
+	for i := range citizen.RedirectURIs {
+		citizen.RedirectURIs[i], citizen.PostLogoutRedirectURIs[i] = uri, uri
+	}
+	citizen.ClientID = longest(t, shopSpec("sso", "citizen", "clientID"), "", wide)
+	citizen.ACRValues = longest(t, shopSpec("sso", "citizen", "acrValues"), "", '~')
+	shop.Shop.Spec.SSO.Officials.ClientID = longest(t, shopSpec("sso", "officials", "clientID"), "", wide)
+	shop.Shop.Spec.SSO.Officials.IssuerURL = platformv1alpha1.HTTPSURL(url)
 	units := shopSpec("units")
 	unitName := longest(t, units.Items.Schema.Properties["name"], "", escaped)
 	postalCode := longest(t, units.Items.Schema.Properties["postalCustomerCode"], "", 'x')

@@ -79,7 +79,7 @@ func OneStopShopSecretRefs(spec platformv1alpha1.OneStopShopSpec) []string {
 	if pd := spec.PostalDelivery; pd != nil && pd.Callback != nil {
 		names = append(names, pd.Callback.CredentialsSecretRef.Name)
 	}
-	return names
+	return append(names, SSOSecretRefs(spec.SSO)...)
 }
 
 // OneStopShopReplicas is spec.replicas, or the default of the portal's security level.
@@ -116,6 +116,7 @@ func OneStopShopConfig(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.Prov
 	nationalPortalConfig(n, data)
 	callerEndpointConfig(CallerEndpoints(s, p, n), data)
 	postalConfig(s, data)
+	data["MOTCUA_SSO_FILE"] = ssoMountPath + "/" + SSOFile
 	emcConfig(s, n, data)
 	return data
 }
@@ -178,17 +179,23 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 		LocalObjectReference: corev1.LocalObjectReference{Name: s.Spec.Database.SecretRef.Name}, Key: s.Spec.Database.SecretRef.Key,
 	}}}}
 	units := map[string]string{UnitsFile: OneStopShopUnits(s)}
-	// The pods roll when the mounted units change, as when the variables do.
+	sso := map[string]string{SSOFile: OneStopShopSSO(s, n)}
+	// The pods roll when the mounted files change, as when the variables do.
 	checksummed := maps.Clone(config)
 	maps.Copy(checksummed, units)
+	maps.Copy(checksummed, sso)
 	checksum := Checksum(checksumInputs(checksummed, in.PortalConfig.Interconnect, in.PortalConfig.TrustBundle, in.SecretVersions))
 	envFrom := []string{portal.Name(RoleInterconnect), o.Name(RoleMotcuaConfig)}
 	replicas := OneStopShopReplicas(s, p)
-	web := Workload{
+	// The endpoints outside callers reach run the web workload in their own
+	// mode, without the login clients' secrets.
+	serving := Workload{
 		Component: RoleMotcuaWeb, Image: in.Component.Image, Version: in.Component.Version,
 		Replicas: replicas, SecurityLevel: p.Spec.SecurityLevel, Resources: Resources(s.Spec.Resources),
 		Mounts: mounts, EnvFrom: envFrom, Env: database, Checksum: checksum, Args: []string{"web"}, Serves: true,
 	}
+	web := serving
+	web.Mounts = append(append([]Mount(nil), mounts...), ssoMounts(o, s)...)
 
 	objs := []client.Object{
 		ServiceAccount(o, RoleMotcuaWeb),
@@ -201,6 +208,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	objs = append(objs,
 		ConfigMap(o, RoleMotcuaConfig, config),
 		ConfigMap(o, RoleMotcuaUnits, units),
+		ConfigMap(o, RoleMotcuaSSO, sso),
 		Deployment(o, web),
 		Deployment(o, Workload{
 			Component: RoleMotcuaWorker, Image: in.Component.Image, Version: in.Component.Version,
@@ -210,7 +218,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 		Service(o, RoleMotcuaWeb),
 		Ingress(o, RoleMotcuaWeb, ingressClass(p), host, path, tlsSecret),
 		ComponentPolicy(o, RoleMotcuaWeb,
-			[]networkingv1.NetworkPolicyPeer{Peer(network.IngressController())}, nil, databaseEgress(s.Spec.Database)...),
+			[]networkingv1.NetworkPolicyPeer{Peer(network.IngressController())}, ssoPeers(s, n), databaseEgress(s.Spec.Database)...),
 		ComponentPolicy(o, RoleMotcuaWorker, nil,
 			append(CIDRPeers(network.NationalEgressCIDRs), postalPeers(n)...), databaseEgress(s.Spec.Database)...),
 	)
@@ -218,7 +226,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 		objs = append(objs, PodDisruptionBudget(o, RoleMotcuaWeb))
 	}
 	for _, e := range CallerEndpoints(s, p, n) {
-		objs = append(objs, callerEndpointObjects(o, e, web, ingressClass(p), host, tlsSecret, network.IngressController(), databaseEgress(s.Spec.Database))...)
+		objs = append(objs, callerEndpointObjects(o, e, serving, ingressClass(p), host, tlsSecret, network.IngressController(), databaseEgress(s.Spec.Database))...)
 	}
 	return objs
 }

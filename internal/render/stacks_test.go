@@ -38,6 +38,14 @@ func testShopInputs(ownDomain bool) OneStopShopInputs {
 			NationalSync: platformv1alpha1.NationalSync{Enabled: ptr.To(true), Interval: "5m", Inbound: &platformv1alpha1.InboundDossiers{
 				CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "dvcqg-inbound-credentials"}}},
 			Monitoring: &platformv1alpha1.Monitoring{EMCSiteID: "2042"},
+			SSO: &platformv1alpha1.SystemSSO{
+				Citizen: &platformv1alpha1.CitizenSSOClient{ClientID: "motcua-hatinh", ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "sso-citizen"},
+					RedirectURIs:           []platformv1alpha1.RedirectURI{"https://dichvucong.hatinh.gov.vn/motcua/sso/callback"},
+					PostLogoutRedirectURIs: []platformv1alpha1.RedirectURI{"https://dichvucong.hatinh.gov.vn/motcua/"},
+					ACRValues:              "level2"},
+				Officials: &platformv1alpha1.OfficialsSSOClient{IssuerURL: "https://sso.hatinh.gov.vn/realms/canbo", ClientID: "motcua",
+					ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "sso-officials"}, EgressCIDRs: []platformv1alpha1.CIDR{"10.30.0.0/24"}},
+			},
 			PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true, CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"},
 				Callback: &platformv1alpha1.PostalCallback{CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "vnpost-callback"}},
 				Fees:     &platformv1alpha1.PostalFees{PostagePayer: "Citizen", CollectProcedureFees: true}},
