@@ -73,21 +73,6 @@ func TestInboundEndpointAdmitsOnlyTheNationalPortal(t *testing.T) {
 	}
 }
 
-// The one-stop-shop posts dossier events to EMC only with both the national
-// events endpoint and its own numeric site ID.
-func TestEMCReportingNeedsEndpointAndSiteID(t *testing.T) {
-	in := testShopInputs(false)
-	config := OneStopShopConfig(in.Shop, in.Portal, in.National)
-	if config["MOTCUA_EMC_ENABLED"] != "true" || config["MOTCUA_EMC_SITE_ID"] != "2042" ||
-		config["MOTCUA_EMC_EVENTS_URL"] != "https://f-emc.ngsp.gov.vn/tracking/TrackingMCDT" {
-		t.Errorf("EMC settings %v", config)
-	}
-	in.National.Spec.Monitoring = nil
-	if config := OneStopShopConfig(in.Shop, in.Portal, in.National); config["MOTCUA_EMC_ENABLED"] != "false" || config["MOTCUA_EMC_EVENTS_URL"] != "" {
-		t.Errorf("EMC reporting on without a national endpoint: %v", config)
-	}
-}
-
 // The postal service reports deliveries at an endpoint of its own, open only
 // to the postal service's networks, whose pods alone hold its credentials;
 // the system learns which ways the service works and who pays.
@@ -127,36 +112,5 @@ func TestPostalCallbackAdmitsOnlyThePostalService(t *testing.T) {
 	in.Shop.Spec.PostalDelivery.Enabled = false
 	if findObject[*appsv1.Deployment](OneStopShopStack(in), o.Name(RoleMotcuaPostalCallback)) != nil {
 		t.Error("postal callback pods rendered with the postal service off")
-	}
-}
-
-// Only the web pods hold the login clients' secrets and reach the identity
-// providers: the national systems for citizens, the officials' provider's
-// networks; the pods outside callers reach hold neither.
-func TestOnlyTheWebPodsLogUsersIn(t *testing.T) {
-	in := testShopInputs(false)
-	objs := OneStopShopStack(in)
-	o := OneStopShopOwner(in.Shop, in.Portal)
-	for _, role := range []string{RoleMotcuaWeb, RoleMotcuaWorker, RoleMotcuaInbound, RoleMotcuaPostalCallback} {
-		d := findObject[*appsv1.Deployment](objs, o.Name(role))
-		for _, secret := range []string{"sso-citizen", "sso-officials"} {
-			if mountsSecret(d, secret) != (role == RoleMotcuaWeb) {
-				t.Errorf("%s mounts %s: %v; only the web pods may", role, secret, mountsSecret(d, secret))
-			}
-		}
-	}
-	np := findObject[*networkingv1.NetworkPolicy](objs, o.Name(RoleMotcuaWeb))
-	var to []string
-	for _, peer := range np.Spec.Egress[0].To {
-		to = append(to, peer.IPBlock.CIDR)
-	}
-	if strings.Join(to, ",") != "198.51.100.0/24,2001:db8:100::/48,10.30.0.0/24" || np.Spec.Egress[0].Ports[0].Port.IntValue() != 443 {
-		t.Errorf("web egress %+v, want the national networks and the officials' provider on 443", np.Spec.Egress[0])
-	}
-	want := `{"citizen":{"issuerURL":"https://xacthuc.dichvucong.gov.vn","clientID":"motcua-hatinh","clientSecretDir":"/etc/egov/credentials/sso-citizen",` +
-		`"redirectURIs":["https://dichvucong.hatinh.gov.vn/motcua/sso/callback"],"postLogoutRedirectURIs":["https://dichvucong.hatinh.gov.vn/motcua/"],` +
-		`"acrValues":"level2"},"officials":{"issuerURL":"https://sso.hatinh.gov.vn/realms/canbo","clientID":"motcua","clientSecretDir":"/etc/egov/credentials/sso-officials"}}`
-	if got := OneStopShopSSO(in.Shop, in.National); got != want {
-		t.Errorf("SSO settings\n%s\nwant\n%s", got, want)
 	}
 }
