@@ -100,10 +100,12 @@ func platformRelease(name, digest string) *platformv1alpha1.PlatformRelease {
 func national() *platformv1alpha1.NationalPlatform {
 	n := &platformv1alpha1.NationalPlatform{ObjectMeta: metav1.ObjectMeta{Name: platformv1alpha1.NationalPlatformName}}
 	n.Spec = platformv1alpha1.NationalPlatformSpec{
-		PublicServicePortal: platformv1alpha1.PublicServicePortal{URL: "https://dichvucong.gov.vn", SyncURL: "https://dichvucong.gov.vn/api/dongbo", SSOIssuerURL: "https://xacthuc.dichvucong.gov.vn"},
-		DataExchange:        platformv1alpha1.DataExchange{GatewayURL: "https://api.ndxp.gov.vn", TokenURL: "https://api.ndxp.gov.vn/oauth2/token"},
-		DocumentAxis:        platformv1alpha1.DocumentAxis{URL: "https://truclienthong.chinhphu.vn"},
-		Postal:              &platformv1alpha1.Postal{URL: "https://api.vnpost.vn", EgressCIDRs: []platformv1alpha1.CIDR{"203.0.113.0/24"}},
+		PublicServicePortal: platformv1alpha1.PublicServicePortal{URL: "https://dichvucong.gov.vn", SyncURL: "https://dichvucong.gov.vn/api/dongbo", SSOIssuerURL: "https://xacthuc.dichvucong.gov.vn",
+			SourceCIDRs: []platformv1alpha1.CIDR{"192.0.2.0/24"}},
+		DataExchange: platformv1alpha1.DataExchange{GatewayURL: "https://api.ndxp.gov.vn", TokenURL: "https://api.ndxp.gov.vn/oauth2/token"},
+		DocumentAxis: platformv1alpha1.DocumentAxis{URL: "https://truclienthong.chinhphu.vn"},
+		Postal: &platformv1alpha1.Postal{URL: "https://api.vnpost.vn", EgressCIDRs: []platformv1alpha1.CIDR{"203.0.113.0/24"},
+			SourceCIDRs: []platformv1alpha1.CIDR{"203.0.113.128/25"}},
 		Trust: platformv1alpha1.Trust{
 			CAIssuerRef: platformv1alpha1.IssuerReference{Name: "national-ca"},
 			// The tests' cluster is a closed network: the provincial SubCA serves production hosts.

@@ -60,7 +60,7 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	}
 	err = finish(ctx, r.Client, r.Recorder, shop, orig, err, "the one-stop-shop system is served at "+shop.Status.URL,
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionDatabaseConfigured,
-		platformv1alpha1.ConditionNationalSyncConfigured, platformv1alpha1.ConditionPostalDeliveryConfigured,
+		platformv1alpha1.ConditionNationalSyncConfigured, platformv1alpha1.ConditionPostalDeliveryConfigured, platformv1alpha1.ConditionSSOConfigured,
 		platformv1alpha1.ConditionCertificatesReady, platformv1alpha1.ConditionWorkloadReady)
 	return resultAt(r.Clock, s.portal.releaseExpiry, err)
 }
@@ -121,11 +121,8 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 	}
 	versions[db.Name] = version
 
-	syncMessage := "dossiers synchronise with " + string(n.Spec.PublicServicePortal.SyncURL) + " every " + shop.Spec.NationalSync.Interval
-	if e := shop.Spec.NationalSync.Enabled; e != nil && !*e {
-		recordDisabled(shop, platformv1alpha1.ConditionNationalSyncConfigured, "dossier synchronisation with the national portal is off")
-	} else {
-		recordInput(shop, platformv1alpha1.ConditionNationalSyncConfigured, nil, syncMessage)
+	if err := r.resolveNationalSync(ctx, s, versions); err != nil {
+		return err
 	}
 
 	pd := shop.Spec.PostalDelivery
@@ -143,6 +140,14 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 			return err
 		}
 		versions[pd.CredentialsSecretRef.Name] = version
+		if err := r.resolveCallerEndpoint(ctx, s, render.RoleMotcuaPostalCallback, platformv1alpha1.ConditionPostalDeliveryConfigured,
+			"results are handed to "+string(n.Spec.Postal.URL), versions); err != nil {
+			return err
+		}
+	}
+
+	if err := r.resolveSSO(ctx, s, versions); err != nil {
+		return err
 	}
 
 	if err := mergeRevisions(ctx, r.Client, render.OneStopShopOwner(shop, s.portal.portal), versions); err != nil {
@@ -175,8 +180,11 @@ func (r *OneStopShopReconciler) observeChildren(ctx context.Context, s *shopScop
 	if _, err := observeCertificatesInto(ctx, r.Client, s.shop, owner, s.written, platformv1alpha1.ConditionCertificatesReady); err != nil {
 		return err
 	}
-	return observeWorkloads(ctx, r.Client, s.shop, s.written, s.heldFor,
-		named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWeb)), named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWorker)))
+	workloads := []client.Object{named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWeb)), named(&appsv1.Deployment{}, owner.Name(render.RoleMotcuaWorker))}
+	for _, e := range render.CallerEndpoints(s.shop, s.portal.portal, s.portal.national) {
+		workloads = append(workloads, named(&appsv1.Deployment{}, owner.Name(e.Role)))
+	}
+	return observeWorkloads(ctx, r.Client, s.shop, s.written, s.heldFor, workloads...)
 }
 
 // SetupWithManager registers the controller and its watches.

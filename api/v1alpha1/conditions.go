@@ -20,6 +20,8 @@ const (
 	ConditionNationalSyncConfigured = "NationalSyncConfigured"
 	// ConditionPostalDeliveryConfigured is True when postal delivery is wired (or off by choice).
 	ConditionPostalDeliveryConfigured = "PostalDeliveryConfigured"
+	// ConditionSSOConfigured is True when the system's login clients are wired (or none is asked for).
+	ConditionSSOConfigured = "SSOConfigured"
 	// ConditionSigningCertificateReady is True when the node's signing certificate is issued.
 	ConditionSigningCertificateReady = "SigningCertificateReady"
 	// ConditionStorageBound is True when every claim of the node is Bound and holds spec.storage.size.
@@ -89,6 +91,14 @@ const (
 	ReasonDisabled = "Disabled"
 	// ReasonPostalNotConfigured means the NationalPlatform names no postal service.
 	ReasonPostalNotConfigured = "PostalNotConfigured"
+	// ReasonRedirectURIOffHost means an SSO redirect URI is not on the
+	// system's own host, where the single sign-on would send citizens' codes.
+	ReasonRedirectURIOffHost = "RedirectURIOffHost"
+	// ReasonCallerNetworksMissing means a OneStopShop serves an endpoint the
+	// national portal or the postal service calls, but the NationalPlatform
+	// names no networks that caller calls from, so the endpoint could not be
+	// closed to everyone else.
+	ReasonCallerNetworksMissing = "CallerNetworksMissing"
 	// ReasonDomainNotAssigned means a host is neither one of the province's
 	// domains nor under one: the operator serves it and requests no certificate for it.
 	ReasonDomainNotAssigned = "DomainNotAssigned"

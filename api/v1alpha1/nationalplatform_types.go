@@ -16,7 +16,8 @@ type NationalPlatformSpec struct {
 	// documentAxis is the national document exchange axis (edXML).
 	// +required
 	DocumentAxis DocumentAxis `json:"documentAxis"`
-	// postal is the public postal service (VNPost) that delivers dossier results.
+	// postal is the public postal service (VNPost) that collects dossiers and
+	// delivers results (QĐ 45/2016/QĐ-TTg).
 	// +optional
 	Postal *Postal `json:"postal,omitempty"`
 	// trust names the CA that signs every provincial SubCA and the roots that
@@ -32,20 +33,48 @@ type NationalPlatformSpec struct {
 	// +optional
 	// +kubebuilder:default={}
 	Tenancy Tenancy `json:"tenancy,omitempty"`
+	// sso holds the national single sign-on's federation settings.
+	// +optional
+	SSO *NationalSSO `json:"sso,omitempty"`
+	// monitoring names the national monitoring systems provinces report to.
+	// +optional
+	Monitoring *NationalMonitoring `json:"monitoring,omitempty"`
 	// defaultRelease is the PlatformRelease a province runs when neither its own
 	// pin nor a fleet rollout decides.
 	// +optional
 	DefaultRelease ReleaseName `json:"defaultRelease,omitempty"`
 }
 
-// PublicServicePortal is the national public service portal.
+// PublicServicePortal is the national public service portal. Since 1 July
+// 2025 citizens submit online dossiers there and it forwards them to the
+// provinces' one-stop-shop systems (Công văn 623/TTg-KSTT; Nghị định
+// 118/2025/NĐ-CP); the systems push every dossier and its progress back.
 type PublicServicePortal struct {
 	// url is the portal's public address.
 	// +required
 	URL HTTPSURL `json:"url"`
-	// syncURL is where one-stop-shop systems synchronise dossiers (DongBoHoSoMC).
+	// authURL is where a one-stop-shop system authenticates with its
+	// credentials; it returns the session the calls below carry.
+	// +optional
+	AuthURL HTTPSURL `json:"authURL,omitempty"`
+	// syncURL is where one-stop-shop systems push dossiers, new or updated
+	// (DongBoHoSoMC, with isUpdating).
 	// +required
 	SyncURL HTTPSURL `json:"syncURL"`
+	// progressURL is where one-stop-shop systems push a dossier's progress
+	// and status (CapNhatTienDoHoSoMC).
+	// +optional
+	ProgressURL HTTPSURL `json:"progressURL,omitempty"`
+	// catalogueURL is where one-stop-shop systems pull the national
+	// procedure catalogue (LayThuTuc).
+	// +optional
+	CatalogueURL HTTPSURL `json:"catalogueURL,omitempty"`
+	// sourceCIDRs are the networks the portal forwards dossiers from: the
+	// only sources a one-stop-shop's inbound endpoint admits.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=32
+	SourceCIDRs []CIDR `json:"sourceCIDRs,omitempty"`
 	// ssoIssuerURL is the OIDC issuer of the national single sign-on (VNeID accounts).
 	// +required
 	SSOIssuerURL HTTPSURL `json:"ssoIssuerURL"`
@@ -78,6 +107,12 @@ type Postal struct {
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=32
 	EgressCIDRs []CIDR `json:"egressCIDRs,omitempty"`
+	// sourceCIDRs are the networks the postal service calls back from: the
+	// only sources a one-stop-shop's delivery callback admits.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=32
+	SourceCIDRs []CIDR `json:"sourceCIDRs,omitempty"`
 }
 
 // Trust holds the national certificate authority and the trusted roots.

@@ -40,18 +40,32 @@ type OneStopShopSpec struct {
 	// +kubebuilder:validation:XValidation:rule="!self.exists(l, l == 'District')",message="levels: the district level was abolished on 1 July 2025; dossiers are served at Province or Commune level"
 	// +kubebuilder:validation:XValidation:rule="self.all(l, l in ['Province', 'Commune', 'District'])",message="levels may only contain Province and Commune"
 	Levels []string `json:"levels,omitempty"`
+	// units are the receiving desks of the province and its communes, each
+	// identified at the national public service portal by its code (madonvi).
+	// +optional
+	// +listType=map
+	// +listMapKey=code
+	// +kubebuilder:validation:MaxItems=512
+	Units []ReceivingUnit `json:"units,omitempty"`
 	// nationalSync synchronises dossiers with the national public service portal.
 	// +optional
 	// +kubebuilder:default={}
 	NationalSync NationalSync `json:"nationalSync,omitempty"`
-	// postalDelivery hands results to the public postal service (VNPost) for
-	// home delivery.
+	// postalDelivery connects the system to the public postal service
+	// (VNPost): dossiers collected by post and results delivered home.
 	// +optional
 	PostalDelivery *PostalDelivery `json:"postalDelivery,omitempty"`
 	// securityLevel is the one-stop-shop system's own approved security
 	// level, 3 or 4; the portal's when unset. Its web/API replicas default by it.
 	// +optional
 	SecurityLevel *SecurityLevel `json:"securityLevel,omitempty"`
+	// sso registers the system with the identity providers citizens and
+	// officials log in through.
+	// +optional
+	SSO *SystemSSO `json:"sso,omitempty"`
+	// monitoring reports the system's dossier events to national monitoring (EMC).
+	// +optional
+	Monitoring *Monitoring `json:"monitoring,omitempty"`
 	// replicas of the web/API deployment; defaults by the security level.
 	// +optional
 	Replicas *Replicas `json:"replicas,omitempty"`
@@ -124,17 +138,76 @@ type NationalSync struct {
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([0-9]+([.][0-9]+)?(ns|us|ms|s|m|h))+$') && duration(self) >= duration('1m')",message="interval must be a duration of at least 1m, e.g. 5m or 1h"
 	Interval string `json:"interval,omitempty"`
+	// inbound serves the endpoint the national portal forwards online
+	// dossiers to; without it the system only pushes and pulls.
+	// +optional
+	Inbound *InboundDossiers `json:"inbound,omitempty"`
 }
 
-// PostalDelivery configures result delivery through the postal service.
+// PostalDelivery configures the public-administration postal service
+// (VNPost, QĐ 45/2016/QĐ-TTg), both ways: dossiers collected from citizens
+// by post (receipt channel 3) and results delivered to their homes.
 // +kubebuilder:validation:XValidation:rule="!self.enabled || has(self.credentialsSecretRef)",message="postalDelivery.enabled requires credentialsSecretRef (a Secret with customerCode and apiKey)",fieldPath=".credentialsSecretRef"
 type PostalDelivery struct {
-	// enabled turns postal delivery on.
+	// enabled turns the postal service on.
 	// +required
 	Enabled bool `json:"enabled"`
 	// credentialsSecretRef names a Secret holding the keys customerCode and apiKey.
 	// +optional
 	CredentialsSecretRef *LocalObjectReference `json:"credentialsSecretRef,omitempty"`
+	// collection accepts dossiers the postal service collects from citizens
+	// (receipt channel 3) besides delivering results.
+	// +optional
+	// +kubebuilder:default=true
+	Collection *bool `json:"collection,omitempty"`
+	// callback serves the endpoint the postal service calls when it has
+	// delivered a result, so the dossier becomes status 10, result returned.
+	// +optional
+	Callback *PostalCallback `json:"callback,omitempty"`
+	// fees says who pays what the postal service charges and collects.
+	// +optional
+	Fees *PostalFees `json:"fees,omitempty"`
+}
+
+// PostalCallback is the endpoint the postal service reports deliveries to.
+// It is served by pods of its own, which alone hold the credentials the
+// postal service presents.
+type PostalCallback struct {
+	// path of the endpoint on the system's host, e.g. /motcua/api/vnpost;
+	// without it the endpoint is served at api/vnpost under the system's own
+	// path. The Ingress admits only the postal service's networks
+	// (NationalPlatform spec.postal.sourceCIDRs).
+	// +optional
+	// +kubebuilder:validation:MaxLength=128
+	// +kubebuilder:validation:XValidation:rule="self.matches('^(/[-._~A-Za-z0-9]+)+$')",message="postalDelivery.callback.path must be an absolute path of one or more segments, e.g. /motcua/api/vnpost"
+	Path string `json:"path,omitempty"`
+	// credentialsSecretRef names a Secret holding the keys clientID and
+	// clientSecret: what the postal service presents when it calls back.
+	// +required
+	CredentialsSecretRef LocalObjectReference `json:"credentialsSecretRef"`
+}
+
+// Who pays the postage.
+const (
+	// PostagePayerCitizen: the citizen pays the postage.
+	PostagePayerCitizen = "Citizen"
+	// PostagePayerAgency: the receiving agency pays the postage.
+	PostagePayerAgency = "Agency"
+)
+
+// PostalFees says who pays the postage and whether the postal service
+// collects the procedure's fees and charges on the agency's behalf.
+type PostalFees struct {
+	// postagePayer is who pays the postage: Citizen or Agency.
+	// +optional
+	// +kubebuilder:default=Citizen
+	// +kubebuilder:validation:MaxLength=16
+	// +kubebuilder:validation:XValidation:rule="self in ['Citizen', 'Agency']",message="postalDelivery.fees.postagePayer must be Citizen or Agency"
+	PostagePayer string `json:"postagePayer,omitempty"`
+	// collectProcedureFees lets the postal service collect the procedure's
+	// fees and charges from the citizen on the agency's behalf.
+	// +optional
+	CollectProcedureFees bool `json:"collectProcedureFees,omitempty"`
 }
 
 // OneStopShopStatus reports the one-stop-shop system.

@@ -106,12 +106,13 @@ type SSO struct {
 	ClientSecretRef *LocalObjectReference `json:"clientSecretRef,omitempty"`
 }
 
-// Monitoring connects a portal to national monitoring.
+// Monitoring connects a system to national monitoring.
 type Monitoring struct {
-	// emcSiteID is the site ID of the national monitoring (EMC) tracking script.
+	// emcSiteID is the numeric site ID EMC assigned to the system: the
+	// portal embeds it in the tracking script, the one-stop-shop sends it
+	// with every dossier event.
 	// +optional
-	// +kubebuilder:validation:MaxLength=128
-	EMCSiteID string `json:"emcSiteID,omitempty"`
+	EMCSiteID EMCSiteID `json:"emcSiteID,omitempty"`
 }
 
 // CertificateStatus reports one certificate of the stack.
@@ -143,9 +144,13 @@ type ProvincePortalStatus struct {
 	Certificates []CertificateStatus `json:"certificates,omitempty"`
 }
 
-// ProvincePortal is a province's portal and public-service portal, with its
-// provincial SubCA, certificates, trust bundle, national interconnect and
-// network policies. One per namespace.
+// ProvincePortal is the root of a province's stack: its information portal
+// (Cổng thông tin điện tử), its provincial SubCA, certificates and trust
+// bundle, its national interconnect and the namespace's network policies.
+// Since 1 July 2025 citizens submit online dossiers on the national public
+// service portal, not on a provincial one (Công văn 623/TTg-KSTT; Nghị định
+// 118/2025/NĐ-CP): the portal informs, the OneStopShop receives. One per
+// namespace.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=pp,categories=egov

@@ -4,6 +4,7 @@
 package fleet
 
 import (
+	"fmt"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -91,6 +92,23 @@ func OrganID(u provinces.Unit) platformv1alpha1.OrganID {
 	return PlaceholderOrganID
 }
 
+// EMCSiteID is a placeholder for the numeric site ID EMC assigns a
+// province's system (the portal is system 1, the one-stop-shop 2): EMC
+// hands out the real ones, which replace these in a real fleet.
+func EMCSiteID(u provinces.Unit, system int) platformv1alpha1.EMCSiteID {
+	return platformv1alpha1.EMCSiteID(fmt.Sprintf("9%s%02d", u.Code, system))
+}
+
+// Units are a province's receiving desks. The codes are placeholders built
+// from the province code: each province takes its units' real madonvi from
+// the national public service portal, their customer codes from VNPost.
+func Units(u provinces.Unit) []platformv1alpha1.ReceivingUnit {
+	return []platformv1alpha1.ReceivingUnit{
+		{Code: "demo-" + u.Code + "-tinh", Name: "Trung tâm Phục vụ hành chính công " + u.Name, PostalCustomerCode: "demo-" + u.Code + "-01"},
+		{Code: "demo-" + u.Code + "-xa-01", Name: "Bộ phận Một cửa xã (demo) " + u.Name, PostalCustomerCode: "demo-" + u.Code + "-02"},
+	}
+}
+
 func secret(namespace, name string, data map[string]string) *corev1.Secret {
 	return &corev1.Secret{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
@@ -129,6 +147,10 @@ func Province(u provinces.Unit) []client.Object {
 		secret(ns, "national-credentials", map[string]string{"clientID": "demo-" + u.Slug, "clientSecret": "demo"}),
 		secret(ns, "sso-client", map[string]string{"clientSecret": "demo"}),
 		secret(ns, "motcua-database", map[string]string{"url": "postgres://motcua:demo@db." + ns + ".svc:5432/motcua"}),
+		secret(ns, "dvcqg-inbound-credentials", map[string]string{"clientID": "dvcqg", "clientSecret": "demo"}),
+		secret(ns, "motcua-sso-citizen", map[string]string{"clientSecret": "demo"}),
+		secret(ns, "motcua-sso-officials", map[string]string{"clientSecret": "demo"}),
+		secret(ns, "vnpost-callback-credentials", map[string]string{"clientID": "vnpost", "clientSecret": "demo"}),
 		secret(ns, "vnpost-credentials", map[string]string{"customerCode": "demo", "apiKey": "demo"}),
 		secret(ns, "axis-credentials", map[string]string{"systemID": "demo", "secretKey": "demo"}),
 		&platformv1alpha1.ProvincePortal{
@@ -138,7 +160,7 @@ func Province(u provinces.Unit) []client.Object {
 				OrganID:  OrganID(u), Domain: platformv1alpha1.DNSName(Domain(u)),
 				SSO:                          &platformv1alpha1.SSO{ClientID: "dvc-" + u.Slug, ClientSecretRef: &platformv1alpha1.LocalObjectReference{Name: "sso-client"}},
 				NationalCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "national-credentials"},
-				Monitoring:                   &platformv1alpha1.Monitoring{EMCSiteID: "emc-" + u.Slug},
+				Monitoring:                   &platformv1alpha1.Monitoring{EMCSiteID: EMCSiteID(u, 1)},
 			},
 		},
 		&platformv1alpha1.OneStopShop{
@@ -146,8 +168,25 @@ func Province(u provinces.Unit) []client.Object {
 			Spec: platformv1alpha1.OneStopShopSpec{
 				PortalRef: portalRef,
 				Database:  platformv1alpha1.Database{SecretRef: platformv1alpha1.SecretKeyReference{Name: "motcua-database", Key: "url"}},
+				Units:     Units(u),
+				NationalSync: platformv1alpha1.NationalSync{Inbound: &platformv1alpha1.InboundDossiers{
+					CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "dvcqg-inbound-credentials"}}},
+				Monitoring: &platformv1alpha1.Monitoring{EMCSiteID: EMCSiteID(u, 2)},
+				SSO: &platformv1alpha1.SystemSSO{
+					Citizen: &platformv1alpha1.CitizenSSOClient{
+						ClientID: "motcua-" + u.Slug, ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "motcua-sso-citizen"},
+						RedirectURIs: []platformv1alpha1.RedirectURI{platformv1alpha1.RedirectURI("https://" + Domain(u) + "/motcua/sso/callback")},
+					},
+					// Placeholder: the officials' identity provider is each deployment's own.
+					Officials: &platformv1alpha1.OfficialsSSOClient{
+						IssuerURL: "https://sso-officials.example.invalid/" + platformv1alpha1.HTTPSURL(u.Slug), ClientID: "motcua",
+						ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "motcua-sso-officials"},
+					},
+				},
 				PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true,
-					CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"}},
+					CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"},
+					Callback: &platformv1alpha1.PostalCallback{
+						CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "vnpost-callback-credentials"}}},
 			},
 		},
 		&platformv1alpha1.DocExchangeNode{

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,7 +71,10 @@ func worstCaseStacks(t *testing.T) []client.Object {
 	url := longest(t, crdSchema(t, "nationalplatforms", "spec", "publicServicePortal", "url"), "https://a.gov.vn/", wide)
 	portal, shop, node := testPortalInputs(3), testShopInputs(true), testNodeInputs()
 	for _, n := range []*platformv1alpha1.NationalPlatform{portal.National, shop.National, node.National} {
-		n.Spec.PublicServicePortal = platformv1alpha1.PublicServicePortal{URL: platformv1alpha1.HTTPSURL(url), SyncURL: platformv1alpha1.HTTPSURL(url), SSOIssuerURL: platformv1alpha1.HTTPSURL(url)}
+		u := platformv1alpha1.HTTPSURL(url)
+		n.Spec.PublicServicePortal = platformv1alpha1.PublicServicePortal{URL: u, AuthURL: u, SyncURL: u, ProgressURL: u, CatalogueURL: u, SSOIssuerURL: u,
+			SourceCIDRs: n.Spec.PublicServicePortal.SourceCIDRs}
+		n.Spec.Monitoring = &platformv1alpha1.NationalMonitoring{EMC: &platformv1alpha1.EMC{TrackingURL: u, EventsURL: u}}
 		n.Spec.DataExchange = platformv1alpha1.DataExchange{GatewayURL: platformv1alpha1.HTTPSURL(url), TokenURL: platformv1alpha1.HTTPSURL(url)}
 		n.Spec.DocumentAxis.URL = platformv1alpha1.HTTPSURL(url)
 		n.Spec.Postal.URL = platformv1alpha1.HTTPSURL(url)
@@ -81,9 +85,35 @@ func worstCaseStacks(t *testing.T) []client.Object {
 	for _, p := range []*platformv1alpha1.ProvincePortal{portal.Portal, shop.Portal, node.Portal} {
 		p.Spec.Domain = platformv1alpha1.DNSName(longest(t, spec("domain"), "", 'a'))
 		p.Spec.SSO.ClientID = longest(t, spec("sso", "clientID"), "", wide)
-		p.Spec.Monitoring.EMCSiteID = longest(t, spec("monitoring", "emcSiteID"), "", wide)
+		p.Spec.Monitoring.EMCSiteID = platformv1alpha1.EMCSiteID(longest(t, spec("monitoring", "emcSiteID"), "", '9'))
 	}
-	shop.Shop.Spec.NationalSync.Interval = longest(t, crdSchema(t, "onestopshops", "spec", "nationalSync", "interval"), "", '9')
+	shopSpec := func(path ...string) apiextensionsv1.JSONSchemaProps {
+		return crdSchema(t, "onestopshops", append([]string{"spec"}, path...)...)
+	}
+	shop.Shop.Spec.NationalSync.Interval = longest(t, shopSpec("nationalSync", "interval"), "", '9')
+	shop.Shop.Spec.NationalSync.Inbound.Path = longest(t, shopSpec("nationalSync", "inbound", "path"), "/", 'a')
+	shop.Shop.Spec.PostalDelivery.Callback.Path = longest(t, shopSpec("postalDelivery", "callback", "path"), "/", 'a')
+	shop.Shop.Spec.Monitoring.EMCSiteID = platformv1alpha1.EMCSiteID(longest(t, shopSpec("monitoring", "emcSiteID"), "", '9'))
+	citizen := shop.Shop.Spec.SSO.Citizen
+	redirect := shopSpec("sso", "citizen", "redirectURIs")
+	uri := platformv1alpha1.RedirectURI(longest(t, *redirect.Items.Schema, "https://a.gov.vn/", wide))
+	citizen.RedirectURIs = make([]platformv1alpha1.RedirectURI, *redirect.MaxItems)
+	citizen.PostLogoutRedirectURIs = make([]platformv1alpha1.RedirectURI, *redirect.MaxItems)
+	for i := range citizen.RedirectURIs {
+		citizen.RedirectURIs[i], citizen.PostLogoutRedirectURIs[i] = uri, uri
+	}
+	citizen.ClientID = longest(t, shopSpec("sso", "citizen", "clientID"), "", wide)
+	citizen.ACRValues = longest(t, shopSpec("sso", "citizen", "acrValues"), "", '~')
+	shop.Shop.Spec.SSO.Officials.ClientID = longest(t, shopSpec("sso", "officials", "clientID"), "", wide)
+	shop.Shop.Spec.SSO.Officials.IssuerURL = platformv1alpha1.HTTPSURL(url)
+	units := shopSpec("units")
+	unitName := longest(t, units.Items.Schema.Properties["name"], "", escaped)
+	postalCode := longest(t, units.Items.Schema.Properties["postalCustomerCode"], "", 'x')
+	shop.Shop.Spec.Units = make([]platformv1alpha1.ReceivingUnit, *units.MaxItems)
+	for i := range shop.Shop.Spec.Units {
+		code := longest(t, units.Items.Schema.Properties["code"], fmt.Sprint(i), 'x')
+		shop.Shop.Spec.Units[i] = platformv1alpha1.ReceivingUnit{Code: code, Name: unitName, PostalCustomerCode: postalCode}
+	}
 
 	agencies := crdSchema(t, "docexchangenodes", "spec", "agencies")
 	name := longest(t, agencies.Items.Schema.Properties["name"], "", escaped)
@@ -157,7 +187,7 @@ func TestEnvironmentStaysWellUnderKernelLimits(t *testing.T) {
 			t.Logf("%s: %d variables, %d bytes at most", Describe(obj), len(env), total)
 		}
 	}
-	if containers != 4 {
-		t.Errorf("checked %d containers, want the portal, web, worker and node", containers)
+	if containers != 6 {
+		t.Errorf("checked %d containers, want the portal, web, worker, inbound, postal callback and node", containers)
 	}
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"maps"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -72,7 +73,13 @@ func OneStopShopSecretRefs(spec platformv1alpha1.OneStopShopSpec) []string {
 	if spec.PostalDelivery != nil && spec.PostalDelivery.CredentialsSecretRef != nil {
 		names = append(names, spec.PostalDelivery.CredentialsSecretRef.Name)
 	}
-	return names
+	if in := spec.NationalSync.Inbound; in != nil {
+		names = append(names, in.CredentialsSecretRef.Name)
+	}
+	if pd := spec.PostalDelivery; pd != nil && pd.Callback != nil {
+		names = append(names, pd.Callback.CredentialsSecretRef.Name)
+	}
+	return append(names, SSOSecretRefs(spec.SSO)...)
 }
 
 // OneStopShopReplicas is spec.replicas, or the default of its security level.
@@ -84,12 +91,13 @@ func OneStopShopReplicas(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.Pr
 }
 
 func jsonString(v any) string {
-	data, _ := json.Marshal(v) // maps of strings always marshal; keys come out sorted
+	data, _ := json.Marshal(v) // maps and lists of strings always marshal; map keys come out sorted
 	return string(data)
 }
 
-// OneStopShopConfig is the system's own configuration.
-func OneStopShopConfig(s *platformv1alpha1.OneStopShop, n *platformv1alpha1.NationalPlatform) map[string]string {
+// OneStopShopConfig is the system's own configuration: the contract the
+// component reads, besides the interconnect.
+func OneStopShopConfig(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform) map[string]string {
 	syncEnabled := s.Spec.NationalSync.Enabled == nil || *s.Spec.NationalSync.Enabled
 	postalEnabled := s.Spec.PostalDelivery != nil && s.Spec.PostalDelivery.Enabled
 	data := map[string]string{
@@ -105,6 +113,11 @@ func OneStopShopConfig(s *platformv1alpha1.OneStopShop, n *platformv1alpha1.Nati
 	if n.Spec.Postal != nil {
 		data["MOTCUA_POSTAL_URL"] = string(n.Spec.Postal.URL)
 	}
+	nationalPortalConfig(n, data)
+	callerEndpointConfig(CallerEndpoints(s, p, n), data)
+	postalConfig(s, data)
+	data["MOTCUA_SSO_FILE"] = ssoMountPath + "/" + SSOFile
+	emcConfig(s, n, data)
 	return data
 }
 
@@ -139,7 +152,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	unit := provinceUnit(p)
 	host, path := OneStopShopHost(s, p)
 	network := n.Spec.Network
-	config := OneStopShopConfig(s, n)
+	config := OneStopShopConfig(s, p, n)
 
 	issuer := SubCAIssuerRef(p.Name)
 	if ref := PublicIssuerRef(p); ref != nil {
@@ -153,6 +166,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	mounts := []Mount{
 		{Name: "client", Path: ClientMountPath, Secret: KeypairSecret(o.Name(RoleMotcuaClient))},
 		{Name: "trust", Path: TrustBundleMountPath, ConfigMap: portal.Name(RoleTrustBundle)},
+		{Name: "units", Path: unitsMountPath, ConfigMap: o.Name(RoleMotcuaUnits)},
 	}
 	workerMounts := append([]Mount(nil), mounts...)
 	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil {
@@ -164,9 +178,24 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	database := []corev1.EnvVar{{Name: "MOTCUA_DATABASE_URL", ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 		LocalObjectReference: corev1.LocalObjectReference{Name: s.Spec.Database.SecretRef.Name}, Key: s.Spec.Database.SecretRef.Key,
 	}}}}
-	checksum := Checksum(checksumInputs(config, in.PortalConfig.Interconnect, in.PortalConfig.TrustBundle, in.SecretVersions))
+	units := map[string]string{UnitsFile: OneStopShopUnits(s)}
+	sso := map[string]string{SSOFile: OneStopShopSSO(s, n)}
+	// The pods roll when the mounted files change, as when the variables do.
+	checksummed := maps.Clone(config)
+	maps.Copy(checksummed, units)
+	maps.Copy(checksummed, sso)
+	checksum := Checksum(checksumInputs(checksummed, in.PortalConfig.Interconnect, in.PortalConfig.TrustBundle, in.SecretVersions))
 	envFrom := []string{portal.Name(RoleInterconnect), o.Name(RoleMotcuaConfig)}
 	replicas := OneStopShopReplicas(s, p)
+	// The endpoints outside callers reach run the web workload in their own
+	// mode, without the login clients' secrets.
+	serving := Workload{
+		Component: RoleMotcuaWeb, Image: in.Component.Image, Version: in.Component.Version,
+		Replicas: replicas, SecurityLevel: SecurityLevel(s.Spec.SecurityLevel, p), Resources: Resources(s.Spec.Resources),
+		Mounts: mounts, EnvFrom: envFrom, Env: database, Checksum: checksum, Args: []string{"web"}, Serves: true,
+	}
+	web := serving
+	web.Mounts = append(append([]Mount(nil), mounts...), ssoMounts(o, s)...)
 
 	objs := []client.Object{
 		ServiceAccount(o, RoleMotcuaWeb),
@@ -178,11 +207,9 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	}
 	objs = append(objs,
 		ConfigMap(o, RoleMotcuaConfig, config),
-		Deployment(o, Workload{
-			Component: RoleMotcuaWeb, Image: in.Component.Image, Version: in.Component.Version,
-			Replicas: replicas, SecurityLevel: SecurityLevel(s.Spec.SecurityLevel, p), Resources: Resources(s.Spec.Resources),
-			Mounts: mounts, EnvFrom: envFrom, Env: database, Checksum: checksum, Args: []string{"web"}, Serves: true,
-		}),
+		ConfigMap(o, RoleMotcuaUnits, units),
+		ConfigMap(o, RoleMotcuaSSO, sso),
+		Deployment(o, web),
 		Deployment(o, Workload{
 			Component: RoleMotcuaWorker, Image: in.Component.Image, Version: in.Component.Version,
 			Replicas: 1, Resources: Resources(nil),
@@ -191,12 +218,15 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 		Service(o, RoleMotcuaWeb),
 		Ingress(o, RoleMotcuaWeb, ingressClass(p), host, path, tlsSecret),
 		ComponentPolicy(o, RoleMotcuaWeb,
-			[]networkingv1.NetworkPolicyPeer{Peer(network.IngressController())}, nil, databaseEgress(s.Spec.Database)...),
+			[]networkingv1.NetworkPolicyPeer{Peer(network.IngressController())}, ssoPeers(s, n), databaseEgress(s.Spec.Database)...),
 		ComponentPolicy(o, RoleMotcuaWorker, nil,
 			append(CIDRPeers(network.NationalEgressCIDRs), postalPeers(n)...), databaseEgress(s.Spec.Database)...),
 	)
 	if replicas >= 2 {
 		objs = append(objs, PodDisruptionBudget(o, RoleMotcuaWeb))
+	}
+	for _, e := range CallerEndpoints(s, p, n) {
+		objs = append(objs, callerEndpointObjects(o, e, serving, ingressClass(p), host, tlsSecret, network.IngressController(), databaseEgress(s.Spec.Database))...)
 	}
 	return objs
 }

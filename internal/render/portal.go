@@ -107,7 +107,10 @@ func Interconnect(p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.Nation
 		data["EGOV_SSO_CLIENT_ID"] = p.Spec.SSO.ClientID
 	}
 	if p.Spec.Monitoring != nil && p.Spec.Monitoring.EMCSiteID != "" {
-		data["EGOV_EMC_SITE_ID"] = p.Spec.Monitoring.EMCSiteID
+		data["EGOV_EMC_SITE_ID"] = string(p.Spec.Monitoring.EMCSiteID)
+	}
+	if emc := nationalEMC(n); emc != nil {
+		data["EGOV_EMC_TRACKING_URL"] = string(emc.TrackingURL)
 	}
 	return data
 }

@@ -21,11 +21,19 @@ func testNational() *platformv1alpha1.NationalPlatform {
 		ObjectMeta: metav1.ObjectMeta{Name: "national"},
 		Spec: platformv1alpha1.NationalPlatformSpec{
 			PublicServicePortal: platformv1alpha1.PublicServicePortal{
-				URL: "https://dichvucong.gov.vn", SyncURL: "https://dichvucong.gov.vn/api/dongbo", SSOIssuerURL: "https://xacthuc.dichvucong.gov.vn",
+				URL: "https://dichvucong.gov.vn", SSOIssuerURL: "https://xacthuc.dichvucong.gov.vn",
+				AuthURL:      "https://dichvucong.gov.vn/api/xacthuc",
+				SyncURL:      "https://dichvucong.gov.vn/api/DongBoHoSoMC",
+				ProgressURL:  "https://dichvucong.gov.vn/api/CapNhatTienDoHoSoMC",
+				CatalogueURL: "https://dichvucong.gov.vn/api/LayThuTuc",
+				SourceCIDRs:  []platformv1alpha1.CIDR{"192.0.2.0/24"},
 			},
+			Monitoring: &platformv1alpha1.NationalMonitoring{EMC: &platformv1alpha1.EMC{
+				TrackingURL: "https://f-emc.ngsp.gov.vn/tracking", EventsURL: "https://f-emc.ngsp.gov.vn/tracking/TrackingMCDT"}},
 			DataExchange: platformv1alpha1.DataExchange{GatewayURL: "https://api.ndxp.gov.vn", TokenURL: "https://api.ndxp.gov.vn/oauth2/token"},
 			DocumentAxis: platformv1alpha1.DocumentAxis{URL: "https://truclienthong.chinhphu.vn"},
-			Postal:       &platformv1alpha1.Postal{URL: "https://api.vnpost.vn", EgressCIDRs: []platformv1alpha1.CIDR{"203.0.113.0/24"}},
+			Postal: &platformv1alpha1.Postal{URL: "https://api.vnpost.vn", EgressCIDRs: []platformv1alpha1.CIDR{"203.0.113.0/24"},
+				SourceCIDRs: []platformv1alpha1.CIDR{"203.0.113.128/25"}},
 			Trust: platformv1alpha1.Trust{
 				CAIssuerRef: platformv1alpha1.IssuerReference{Name: "national-ca", Kind: "ClusterIssuer", Group: "cert-manager.io"},
 			},
@@ -58,7 +66,7 @@ func testPortalInputs(level int32) PortalInputs {
 			SSO: &platformv1alpha1.SSO{ClientID: "dvc-hatinh",
 				ClientSecretRef: &platformv1alpha1.LocalObjectReference{Name: "sso-client"}},
 			NationalCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "national-credentials"},
-			Monitoring:                   &platformv1alpha1.Monitoring{EMCSiteID: "emc-hatinh"},
+			Monitoring:                   &platformv1alpha1.Monitoring{EMCSiteID: "1042"},
 		},
 	}
 	return PortalInputs{

@@ -30,9 +30,25 @@ func testShopInputs(ownDomain bool) OneStopShopInputs {
 				SecretRef: platformv1alpha1.SecretKeyReference{Name: "motcua-database", Key: "url"},
 				Network:   &platformv1alpha1.DatabaseNetwork{CIDRs: []platformv1alpha1.CIDR{"10.20.0.0/24"}},
 			},
-			Levels:         []string{"Province", "Commune"},
-			NationalSync:   platformv1alpha1.NationalSync{Enabled: ptr.To(true), Interval: "5m"},
-			PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true, CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"}},
+			Levels: []string{"Province", "Commune"},
+			Units: []platformv1alpha1.ReceivingUnit{
+				{Code: "000.00.01.H30", Name: "Trung tâm Phục vụ hành chính công tỉnh Hà Tĩnh", PostalCustomerCode: "HTH0001"},
+				{Code: "000.00.12.H30", Name: "Bộ phận Một cửa xã Thạch Lạc"},
+			},
+			NationalSync: platformv1alpha1.NationalSync{Enabled: ptr.To(true), Interval: "5m", Inbound: &platformv1alpha1.InboundDossiers{
+				CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "dvcqg-inbound-credentials"}}},
+			Monitoring: &platformv1alpha1.Monitoring{EMCSiteID: "2042"},
+			SSO: &platformv1alpha1.SystemSSO{
+				Citizen: &platformv1alpha1.CitizenSSOClient{ClientID: "motcua-hatinh", ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "sso-citizen"},
+					RedirectURIs:           []platformv1alpha1.RedirectURI{"https://dichvucong.hatinh.gov.vn/motcua/sso/callback"},
+					PostLogoutRedirectURIs: []platformv1alpha1.RedirectURI{"https://dichvucong.hatinh.gov.vn/motcua/"},
+					ACRValues:              "level2"},
+				Officials: &platformv1alpha1.OfficialsSSOClient{IssuerURL: "https://sso.hatinh.gov.vn/realms/canbo", ClientID: "motcua",
+					ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "sso-officials"}, EgressCIDRs: []platformv1alpha1.CIDR{"10.30.0.0/24"}},
+			},
+			PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true, CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"},
+				Callback: &platformv1alpha1.PostalCallback{CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "vnpost-callback"}},
+				Fees:     &platformv1alpha1.PostalFees{PostagePayer: "Citizen", CollectProcedureFees: true}},
 		},
 	}
 	if ownDomain {
@@ -43,7 +59,7 @@ func testShopInputs(ownDomain bool) OneStopShopInputs {
 		Component: platformv1alpha1.Component{Name: "oneStopShop", Version: "3.8.1",
 			Image: "registry.egov.vn/platform/motcua@sha256:1d5c3e5bd2ea7d3fbd1d1a2a4c8c4bfb0d8a1e8e3c7a1b5b9f3f9e6a1c2d3e4f"},
 		PortalConfig:   testPortalConfig(portal),
-		SecretVersions: map[string]string{"motcua-database": "201", "vnpost-credentials": "202"},
+		SecretVersions: map[string]string{"motcua-database": "201", "vnpost-credentials": "202", "dvcqg-inbound-credentials": "203", "vnpost-callback": "204"},
 	}
 }
 
@@ -139,8 +155,8 @@ func TestEveryPodOfTheStackPassesRestrictedPodSecurity(t *testing.T) {
 			}
 		}
 	}
-	if pods != 4 {
-		t.Errorf("want the portal, web, worker and node pods, checked %d", pods)
+	if pods != 6 {
+		t.Errorf("want the portal, web, worker, inbound, postal callback and node pods, checked %d", pods)
 	}
 }
 
@@ -179,7 +195,7 @@ func TestSigningCertificateDefaults(t *testing.T) {
 	}
 }
 
-// The web and worker pods reach their database on its port only, at its
+// The web, worker, inbound and postal callback pods reach their database on its port only, at its
 // CIDRs and in the namespaces the selector names.
 func TestDatabaseEgressOpensOnlyTheDatabasePort(t *testing.T) {
 	in := testShopInputs(false)
@@ -207,8 +223,8 @@ func TestDatabaseEgressOpensOnlyTheDatabasePort(t *testing.T) {
 			t.Errorf("%s: database egress peers %+v", np.Name, rule.To)
 		}
 	}
-	if policies != 2 {
-		t.Errorf("want the web and worker policies to reach the database, found %d", policies)
+	if policies != 4 {
+		t.Errorf("want the web, worker, inbound and postal callback policies to reach the database, found %d", policies)
 	}
 }
 

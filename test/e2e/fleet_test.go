@@ -91,7 +91,7 @@ func TestWorkloadsRunOnKwokNodesUnderRestrictedPodSecurity(t *testing.T) {
 			}
 			byComponent[p.Labels["app.kubernetes.io/name"]]++
 		}
-		want := map[string]int{"portal": 2, "motcua-web": 2, "motcua-worker": 1, "edxml-node": 1}
+		want := map[string]int{"portal": 2, "motcua-web": 2, "motcua-worker": 1, "motcua-inbound": 2, "motcua-postal-callback": 2, "edxml-node": 1}
 		for component, n := range want {
 			if byComponent[component] < n {
 				t.Errorf("%s: %d %s pods running, want %d", ns.Name, byComponent[component], component, n)

@@ -58,7 +58,7 @@ func TestExistingReleaseGivesNoWarning(t *testing.T) {
 	release := &platformv1alpha1.PlatformRelease{ObjectMeta: metav1.ObjectMeta{Name: "egov-2026.11"}, Spec: platformv1alpha1.PlatformReleaseSpec{
 		Version: "2026.11.0", Components: []platformv1alpha1.Component{{
 			Name: "portal", Image: "registry.egov.vn/platform/portal@sha256:" + strings.Repeat("0d", 32), Version: "4.2.0", Vendor: "Example JSC",
-			Conformity: platformv1alpha1.Conformity{Standards: []string{"TT 22/2019/TT-BTTTT"}, DeclarationID: "CB-1", ValidUntil: "2028-12-31"},
+			Conformity: platformv1alpha1.Conformity{Criteria: []string{"TT 22/2019/TT-BTTTT"}},
 		}},
 	}}
 	createSeen(t, release)
