@@ -27,9 +27,11 @@ help: ## Show the targets and what each does.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen ## Generate the CRDs, the ClusterRole, the webhook configuration and docs/api.md from the Go markers.
+manifests: controller-gen ## Generate the CRDs, the ClusterRole, the webhook configuration, docs/api.md and the guides' generated tables.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd webhook paths="./api/...;./controllers/...;./internal/webhook/..." output:crd:artifacts:config=config/crd/bases
 	go run ./hack/apidocs
+	go run ./hack/reasons
+	go run ./hack/contract
 
 .PHONY: generate
 generate: controller-gen ## Generate the ProvinceCode type from the province table, and deepcopy code.
