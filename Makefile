@@ -32,8 +32,9 @@ manifests: controller-gen ## Generate the CRDs, the ClusterRole and docs/api.md 
 	go run ./hack/apidocs
 
 .PHONY: generate
-generate: controller-gen ## Generate the ProvinceCode type from the province table, and deepcopy code.
+generate: controller-gen ## Generate the ProvinceCode type from the province table, deepcopy code, and the GitOps files.
 	go run ./hack/genprovinces
+	go run ./hack/gitops
 	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./api/..."
 
 .PHONY: fmt
