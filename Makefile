@@ -34,8 +34,9 @@ manifests: controller-gen ## Generate the CRDs, the ClusterRole, the webhook con
 	go run ./hack/contract
 
 .PHONY: generate
-generate: controller-gen ## Generate the ProvinceCode type from the province table, and deepcopy code.
+generate: controller-gen ## Generate the ProvinceCode type from the province table, deepcopy code, and the GitOps files.
 	go run ./hack/genprovinces
+	go run ./hack/gitops
 	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./api/..."
 
 .PHONY: fmt

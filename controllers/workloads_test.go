@@ -16,9 +16,11 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/render"
+	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
 func deployment(replicas int32, mutate func(*appsv1.DeploymentStatus)) *appsv1.Deployment {
@@ -50,9 +52,12 @@ func kstatusOf(t *testing.T, obj client.Object) status.Status {
 	if err != nil {
 		t.Fatal(err)
 	}
+	gvk, err := apiutil.GVKForObject(obj, testenv.Scheme())
+	if err != nil {
+		t.Fatal(err)
+	}
 	u := &unstructured.Unstructured{Object: content}
-	u.SetKind(kindOf(obj))
-	u.SetAPIVersion("apps/v1")
+	u.SetGroupVersionKind(gvk)
 	res, err := status.Compute(u)
 	if err != nil {
 		t.Fatal(err)
