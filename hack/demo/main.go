@@ -35,7 +35,7 @@ import (
 func main() {
 	kubeconfig := flag.String("kubeconfig", os.Getenv("KUBECONFIG"), "kubeconfig of the cluster")
 	samples := flag.String("samples", "config/samples", "directory of the national samples")
-	timeout := flag.Duration("timeout", 5*time.Minute, "how long to wait for every province")
+	timeout := flag.Duration("timeout", 10*time.Minute, "how long to wait for every province")
 	flag.Parse()
 	ctrllog.SetLogger(logr.Discard())
 	if err := run(*kubeconfig, *samples, *timeout); err != nil {
