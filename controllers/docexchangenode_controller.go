@@ -19,6 +19,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/inputs"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -85,7 +86,7 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 	}
 	versions := map[string]string{}
 	if ref := node.Spec.AxisCredentialsSecretRef; ref != nil {
-		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, node.Namespace, ref.Name, "systemID", "secretKey"); err != nil {
+		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, node.Namespace, ref.Name, inputs.AxisCredentialKeys...); err != nil {
 			return err
 		}
 	}
