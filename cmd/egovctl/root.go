@@ -74,6 +74,7 @@ egovctl status rollout egov-2026.12`),
 	// cobra adds the completion command (bash, zsh, fish, powershell) itself.
 	root.AddCommand(
 		newProvincesCommand(name),
+		newRenderCommand(name, c),
 		// egovctl validate joins here.
 	)
 	return root
