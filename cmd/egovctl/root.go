@@ -75,6 +75,7 @@ egovctl status rollout egov-2026.12`),
 	root.AddCommand(
 		newProvincesCommand(name),
 		newRenderCommand(name, c),
+		newStatusCommand(name, c),
 		// egovctl validate joins here.
 	)
 	return root
