@@ -34,9 +34,11 @@ CA issuer, the provincial SubCA and the public issuers exist and issue (a
 public issuer solves ACME HTTP-01 only when it is in the manifests and says
 so); every Certificate was issued once (revision 1) and is Ready; document
 storage claims have spec.storage.size; the portal's published ConfigMaps hold
-what its render holds. A release that is missing or not conformant, or a
-portal domain outside its province's domains, is an error, as the operator
-refuses them; other admission rules are not checked here.
+what its render holds. A release that is missing or not conformant, a
+portal domain outside its province's domains, or a OneStopShop or
+DocExchangeNode whose ProvincePortal is not in the manifests is an error, as
+the operator applies nothing for them; other admission rules are not checked
+here.
 
 Files are YAML or JSON, one or many documents each; a directory gives its
 files (not its subdirectories), kustomization files skipped. Kinds other than

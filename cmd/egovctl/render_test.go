@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -66,5 +68,27 @@ func TestRenderNeedsTheNationalPlatform(t *testing.T) {
 	_, err := run(t, c, "render", "-f", samples+"/province_42_hatinh.yaml")
 	if err == nil || !strings.Contains(err.Error(), "no NationalPlatform") {
 		t.Errorf("want the missing NationalPlatform named, got %v", err)
+	}
+}
+
+func TestRenderRefusesAFollowerWithoutItsPortal(t *testing.T) {
+	// A one-stop-shop without its portal: the portal's document is dropped.
+	hatinh, err := os.ReadFile(samples + "/province_42_hatinh.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, doc := range strings.Split(string(hatinh), "\n---\n") {
+		if !strings.Contains(doc, "kind: ProvincePortal") {
+			kept = append(kept, doc)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "hatinh.yaml"), []byte(strings.Join(kept, "\n---\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = run(t, clusterAt(renderedAt), "render", "-f", samples+"/platform_v1alpha1_nationalplatform.yaml", "-f", dir)
+	if err == nil || !strings.Contains(err.Error(), "follows ProvincePortal hatinh, which is not in the manifests") {
+		t.Errorf("want the missing portal named, got %v", err)
 	}
 }

@@ -34,6 +34,9 @@ func (m *Manifests) Render(f Filter, now time.Time) ([]client.Object, error) {
 	if m.National == nil {
 		return nil, fmt.Errorf("no NationalPlatform in the manifests: give the file that holds it")
 	}
+	if err := m.checkPortalRefs(); err != nil {
+		return nil, err
+	}
 	var children []client.Object
 	for _, p := range m.Portals {
 		if (f.Province != "" && string(p.Spec.Province.Code) != f.Province) || (f.Environment != "" && p.Spec.Environment != f.Environment) {
@@ -46,6 +49,33 @@ func (m *Manifests) Render(f Filter, now time.Time) ([]client.Object, error) {
 		children = append(children, stack...)
 	}
 	return children, nil
+}
+
+// checkPortalRefs refuses a OneStopShop or DocExchangeNode whose portal is
+// not in the manifests: the operator would apply nothing for it.
+func (m *Manifests) checkPortalRefs() error {
+	portals := map[types.NamespacedName]bool{}
+	for _, p := range m.Portals {
+		portals[types.NamespacedName{Namespace: p.Namespace, Name: p.Name}] = true
+	}
+	check := func(kind string, obj client.Object, ref platformv1alpha1.LocalObjectReference) error {
+		if !portals[types.NamespacedName{Namespace: obj.GetNamespace(), Name: ref.Name}] {
+			return fmt.Errorf("%s %s/%s follows ProvincePortal %s, which is not in the manifests: give the file that holds it",
+				kind, obj.GetNamespace(), obj.GetName(), ref.Name)
+		}
+		return nil
+	}
+	for _, s := range m.Shops {
+		if err := check("OneStopShop", s, s.Spec.PortalRef); err != nil {
+			return err
+		}
+	}
+	for _, d := range m.Nodes {
+		if err := check("DocExchangeNode", d, d.Spec.PortalRef); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // stackOf renders a portal and the objects that follow it.
