@@ -84,6 +84,10 @@ test-e2e: ## Run the end-to-end suite on its own local cluster (torn down even o
 build: manifests generate fmt vet ## Build the manager binary.
 	go build -o $(BIN)/manager ./cmd/manager
 
+.PHONY: egovctl
+egovctl: ## Build the egovctl command line into bin/ (ln -s egovctl kubectl-egov makes it a kubectl plugin).
+	go build -o $(BIN)/egovctl ./cmd/egovctl
+
 .PHONY: run
 run: manifests generate fmt vet ## Run the manager against the current kubeconfig's cluster (without its webhook server).
 	ENABLE_WEBHOOKS=false go run ./cmd/manager

@@ -157,6 +157,18 @@ func withServerDefaults(obj client.Object) client.Object {
 	return sts
 }
 
+// Drift returns what the operator would change in live to apply desired,
+// decided as before every apply (ownedDrift): "" when the fields
+// egov-operator owns in live are exactly desired's. live's TypeMeta must be
+// set. It lets egovctl's render be compared with what the operator applied.
+func Drift(scheme *runtime.Scheme, live, desired client.Object) (string, error) {
+	compared, err := render.Unstructured(withServerDefaults(desired))
+	if err != nil {
+		return "", err
+	}
+	return ownedDrift(typeConverter(scheme, compared.GroupVersionKind()), live, compared)
+}
+
 // untracked are the fields an apply sends that the API server never records
 // as owned: they identify the object.
 var untracked = fieldpath.NewSet(

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -16,7 +15,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
-	"github.com/egov-vn/egov-operator/internal/conformity"
+	"github.com/egov-vn/egov-operator/internal/inputs"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -33,35 +32,19 @@ func getNational(ctx context.Context, c client.Reader) (*platformv1alpha1.Nation
 	return n, err
 }
 
-// getRelease returns the named component of a release, and when the
-// release's first declaration expires (when to check again). A release that
-// is not conformant at now is a user error: nothing of it is applied, so the
-// stack keeps running what it ran.
+// getRelease reads the named release and returns its component, as
+// inputs.Release does.
 func getRelease(ctx context.Context, c client.Reader, name, component string, now time.Time) (platformv1alpha1.Component, time.Time, error) {
-	var none platformv1alpha1.Component
-	if name == "" {
-		return none, time.Time{}, conditions.Stalled(platformv1alpha1.ReasonNoRelease,
-			"no release: set spec.release, or ask central ops to set NationalPlatform spec.defaultRelease")
+	var found *platformv1alpha1.PlatformRelease
+	if name != "" {
+		rel := &platformv1alpha1.PlatformRelease{}
+		if err := c.Get(ctx, types.NamespacedName{Name: name}, rel); err == nil {
+			found = rel
+		} else if !apierrors.IsNotFound(err) {
+			return platformv1alpha1.Component{}, time.Time{}, err
+		}
 	}
-	rel := &platformv1alpha1.PlatformRelease{}
-	if err := c.Get(ctx, types.NamespacedName{Name: name}, rel); apierrors.IsNotFound(err) {
-		return none, time.Time{}, conditions.Stalled(platformv1alpha1.ReasonReleaseNotFound,
-			"PlatformRelease %q does not exist: publish it or pin an existing release in spec.release", name)
-	} else if err != nil {
-		return none, time.Time{}, err
-	}
-	checked := conformity.Check(rel.Spec, now)
-	if !checked.Conformant() {
-		return none, time.Time{}, conditions.Stalled(platformv1alpha1.ReasonReleaseNotConformant,
-			"PlatformRelease %q is not conformant (%s): nothing of it is applied; pin a conformant release in spec.release, or ask central ops to publish one",
-			name, checked.Message())
-	}
-	comp, ok := render.FindComponent(rel, component)
-	if !ok {
-		return none, time.Time{}, conditions.Stalled(platformv1alpha1.ReasonComponentMissing,
-			"PlatformRelease %q has no %q component: pin a release that has one", name, component)
-	}
-	return comp, checked.NextExpiry, nil
+	return inputs.Release(name, found, component, now)
 }
 
 // earliest returns the earliest of the times that are set, zero when none is.
@@ -157,9 +140,7 @@ func allowedIssuers(trust platformv1alpha1.Trust) string {
 
 // secretKeys reads a user's Secret straight from the API server (Secret data
 // is never cached), checks it holds the keys and returns a digest of their
-// values: the pods roll when a value they read changes, not when a label,
-// an annotation or managedFields change the Secret's resourceVersion. The
-// values themselves never leave this function.
+// values (inputs.SecretVersion).
 func secretKeys(ctx context.Context, c client.Reader, namespace, name string, keys ...string) (string, error) {
 	s := &corev1.Secret{}
 	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, s); apierrors.IsNotFound(err) {
@@ -168,21 +149,7 @@ func secretKeys(ctx context.Context, c client.Reader, namespace, name string, ke
 	} else if err != nil {
 		return "", err
 	}
-	var missing []string
-	values := map[string]string{}
-	for _, k := range keys {
-		v, ok := s.Data[k]
-		if !ok {
-			missing = append(missing, k)
-		}
-		values[k] = string(v)
-	}
-	if len(missing) > 0 {
-		sort.Strings(missing)
-		return "", conditions.Stalled(platformv1alpha1.ReasonSecretKeyMissing,
-			"Secret %q lacks the key(s) %v", name, missing)
-	}
-	return render.Checksum(values), nil
+	return inputs.SecretVersion(s, keys...)
 }
 
 // certificateRevisions returns the issuance revision of each of the owner's

@@ -13,6 +13,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/inputs"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -135,7 +136,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 		recordInput(shop, platformv1alpha1.ConditionPostalDeliveryConfigured, err, "")
 		return err
 	default:
-		version, err := secretKeys(ctx, r.APIReader, shop.Namespace, pd.CredentialsSecretRef.Name, "customerCode", "apiKey")
+		version, err := secretKeys(ctx, r.APIReader, shop.Namespace, pd.CredentialsSecretRef.Name, inputs.PostalCredentialKeys...)
 		if recordInput(shop, platformv1alpha1.ConditionPostalDeliveryConfigured, err, "results are handed to "+string(n.Spec.Postal.URL)) {
 			return err
 		}
@@ -154,7 +155,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 		return err
 	}
 	if ref := s.portal.portal.Spec.NationalCredentialsSecretRef; ref != nil {
-		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, shop.Namespace, ref.Name, "clientID", "clientSecret"); err != nil {
+		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, shop.Namespace, ref.Name, inputs.NationalCredentialKeys...); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/inputs"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -44,7 +45,7 @@ func (r *OneStopShopReconciler) resolveCallerEndpoint(ctx context.Context, s *sh
 		recordInput(shop, condition, err, "")
 		return err
 	}
-	version, err := secretKeys(ctx, r.APIReader, shop.Namespace, endpoint.CredentialsSecret, "clientID", "clientSecret")
+	version, err := secretKeys(ctx, r.APIReader, shop.Namespace, endpoint.CredentialsSecret, inputs.NationalCredentialKeys...)
 	if recordInput(shop, condition, err, message+"; called back at "+endpoint.Path) {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/inputs"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -34,7 +35,7 @@ func (r *OneStopShopReconciler) resolveSSO(ctx context.Context, s *shopScope, ve
 		logins = append(logins, "officials through "+string(o.IssuerURL))
 	}
 	for _, name := range render.SSOSecretRefs(sso) {
-		version, err := secretKeys(ctx, r.APIReader, shop.Namespace, name, "clientSecret")
+		version, err := secretKeys(ctx, r.APIReader, shop.Namespace, name, inputs.SSOKeys...)
 		if recordInput(shop, platformv1alpha1.ConditionSSOConfigured, err, "") {
 			return err
 		}

@@ -2,7 +2,8 @@ package controllers
 
 import (
 	"context"
-	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -10,46 +11,29 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/inputs"
 	"github.com/egov-vn/egov-operator/internal/provinces"
 )
 
-// provinceDomains returns the domains assigned to a province: its hosts, and
-// the names its certificates and SubCA carry, must be one of them or under
-// one. They come from its Province, which only central ops may change, or
-// from the province table while the Province does not exist or lists none:
-// a province's names never come from what its administrator writes.
+// provinceDomains returns the domains assigned to a province, from its
+// Province or the province table (inputs.Domains).
 func (d deps) provinceDomains(ctx context.Context, code platformv1alpha1.ProvinceCode) ([]string, error) {
 	p := &platformv1alpha1.Province{}
-	err := d.Get(ctx, types.NamespacedName{Name: string(code)}, p)
-	if client.IgnoreNotFound(err) != nil {
+	if err := d.Get(ctx, types.NamespacedName{Name: string(code)}, p); apierrors.IsNotFound(err) {
+		return inputs.Domains(nil, code), nil
+	} else if err != nil {
 		return nil, err
 	}
-	if err == nil && len(p.Spec.Domains) > 0 {
-		domains := make([]string, len(p.Spec.Domains))
-		for i, domain := range p.Spec.Domains {
-			domains[i] = string(domain)
-		}
-		return domains, nil
-	}
-	unit, _ := provinces.Lookup(string(code))
-	return unit.Domains(), nil
+	return inputs.Domains(p, code), nil
 }
 
-// checkHost refuses a host that is neither one of the province's domains nor
-// under one; what names the host is given as source, e.g. spec.domain.
+// checkHost refuses a host outside the province's domains (inputs.CheckHost).
 func (d deps) checkHost(ctx context.Context, source, host string, code platformv1alpha1.ProvinceCode) error {
 	domains, err := d.provinceDomains(ctx, code)
 	if err != nil {
 		return err
 	}
-	for _, domain := range domains {
-		if host == domain || strings.HasSuffix(host, "."+domain) {
-			return nil
-		}
-	}
-	return conditions.Stalled(platformv1alpha1.ReasonDomainNotAssigned,
-		"%s %s is not assigned to province %s: use %s or a host under it, or ask central ops to add it to Province %s",
-		source, host, code, strings.Join(domains, " or "), code)
+	return inputs.CheckHost(domains, source, host, code)
 }
 
 // fieldOrganID is an agency identifier and the field that gives it.

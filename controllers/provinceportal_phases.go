@@ -12,6 +12,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/inputs"
 	"github.com/egov-vn/egov-operator/internal/render"
 	"github.com/egov-vn/egov-operator/internal/trust"
 )
@@ -119,13 +120,13 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	}
 	versions := map[string]string{}
 	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil {
-		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, p.Namespace, ref.Name, "clientID", "clientSecret"); err != nil {
+		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, p.Namespace, ref.Name, inputs.NationalCredentialKeys...); err != nil {
 			return err
 		}
 	}
 	if p.Spec.SSO != nil && p.Spec.SSO.ClientSecretRef != nil {
 		name := p.Spec.SSO.ClientSecretRef.Name
-		if versions[name], err = secretKeys(ctx, r.APIReader, p.Namespace, name, "clientSecret"); err != nil {
+		if versions[name], err = secretKeys(ctx, r.APIReader, p.Namespace, name, inputs.SSOKeys...); err != nil {
 			return err
 		}
 	}
@@ -136,12 +137,6 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	if err != nil {
 		return err
 	}
-	solvesHTTP01 := false
-	if publicIssuer != nil && publicIssuer.ACME != nil {
-		for _, solver := range publicIssuer.ACME.Solvers {
-			solvesHTTP01 = solvesHTTP01 || solver.HTTP01 != nil
-		}
-	}
 	domains, err := r.provinceDomains(ctx, p.Spec.Province.Code)
 	if err != nil {
 		return err
@@ -150,7 +145,7 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	s.requeueAt = earliest(checked.NextExpiry, releaseExpiry)
 	s.inputs = render.PortalInputs{
 		Portal: p, National: n, Domains: domains, Release: release, Component: component,
-		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: solvesHTTP01,
+		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: inputs.SolvesHTTP01(publicIssuer),
 	}
 	return nil
 }

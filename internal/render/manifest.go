@@ -46,8 +46,8 @@ func prune(v any) any {
 	return v
 }
 
-// YAML writes objects as one multi-document manifest, sorted by kind and
-// name, so the same stack always prints the same bytes.
+// YAML writes objects as one multi-document manifest, sorted by kind,
+// namespace and name, so the same stacks always print the same bytes.
 func YAML(objs []client.Object) ([]byte, error) {
 	docs := make([]*unstructured.Unstructured, 0, len(objs))
 	for _, obj := range objs {
@@ -60,6 +60,9 @@ func YAML(objs []client.Object) ([]byte, error) {
 	sort.SliceStable(docs, func(i, j int) bool {
 		if docs[i].GetKind() != docs[j].GetKind() {
 			return docs[i].GetKind() < docs[j].GetKind()
+		}
+		if docs[i].GetNamespace() != docs[j].GetNamespace() {
+			return docs[i].GetNamespace() < docs[j].GetNamespace()
 		}
 		return docs[i].GetName() < docs[j].GetName()
 	})
