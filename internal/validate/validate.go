@@ -137,9 +137,7 @@ func (v *Validator) admit(ctx context.Context, doc *document, stored map[string]
 	var old *unstructured.Unstructured
 	if previous := stored[objectKey(obj)]; previous != nil {
 		old = previous.obj
-		// kubectl apply patches the live object, so an update carries
-		// the version the server gave it.
-		obj.SetResourceVersion(old.GetResourceVersion())
+		carryServerMetadata(obj, old)
 	}
 	for _, err := range ks.admit(ctx, obj, old) {
 		findings = append(findings, doc.finding(err.Field, err.ErrorBody()))
@@ -156,6 +154,16 @@ func (v *Validator) admit(ctx context.Context, doc *document, stored map[string]
 // storedVersion stands for the resourceVersion the API server gives an
 // object it stores.
 const storedVersion = "1"
+
+// carryServerMetadata copies into an update the metadata the API server
+// set on the stored object: kubectl apply patches the live object, so an
+// update keeps them whether the manifest holds them or not.
+func carryServerMetadata(obj, old *unstructured.Unstructured) {
+	obj.SetUID(old.GetUID())
+	obj.SetCreationTimestamp(old.GetCreationTimestamp())
+	obj.SetGeneration(old.GetGeneration())
+	obj.SetResourceVersion(old.GetResourceVersion())
+}
 
 func objectKey(obj *unstructured.Unstructured) string {
 	return path.Join(obj.GroupVersionKind().GroupKind().String(), obj.GetNamespace(), obj.GetName())

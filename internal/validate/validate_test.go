@@ -108,7 +108,7 @@ func TestFindings(t *testing.T) {
 		files []string
 		want  []wantFinding
 	}{{
-		name:  "an update that grows storage is allowed",
+		name:  "an update of the live object that grows storage is allowed",
 		files: []string{"portal.yaml", "storage-grows.yaml"},
 	}, {
 		name:  "a second ProvincePortal in a namespace",
