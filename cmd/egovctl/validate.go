@@ -26,7 +26,8 @@ OneStopShop per namespace, distinct DocExchangeNode organIds.
 Documents are checked in order, as kubectl apply would create them: a later
 document with the kind, namespace and name of an earlier one updates it, so
 give the live object first to check a change against the rules on updates
-(immutable fields, storage that never shrinks). Objects of other API groups
+(immutable fields, storage that never shrinks). A List, as kubectl get
+prints several objects, is read item by item. Objects of other API groups
 are skipped; a namespaced object without a namespace is checked in
 "default".
 

@@ -18,7 +18,8 @@ import (
 )
 
 // document is one YAML document of a manifest file, with its parsed nodes
-// kept to find the line of a field.
+// kept to find the line of a field. An item of a List is a document of its
+// own.
 type document struct {
 	file string
 	root *yamlv3.Node
@@ -83,12 +84,34 @@ func readFile(file string) ([]*document, error) {
 		if len(root.Content) == 0 || root.Content[0].Kind == yamlv3.ScalarNode && root.Content[0].Tag == "!!null" {
 			continue
 		}
-		obj, err := toUnstructured(root)
+		fileDocs, err := splitList(file, root.Content[0])
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", file, root.Content[0].Line, err)
+			return nil, err
 		}
-		docs = append(docs, &document{file: file, root: root.Content[0], obj: obj})
+		docs = append(docs, fileDocs...)
 	}
+}
+
+// splitList returns a document, or each item of a List as kubectl get
+// prints several objects.
+func splitList(file string, root *yamlv3.Node) ([]*document, error) {
+	obj, err := toUnstructured(root)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", file, root.Line, err)
+	}
+	if !obj.IsList() {
+		return []*document{{file: file, root: root, obj: obj}}, nil
+	}
+	items, _ := child(root, "items")
+	var docs []*document
+	for _, item := range items.Content {
+		itemDocs, err := splitList(file, item)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, itemDocs...)
+	}
+	return docs, nil
 }
 
 // toUnstructured decodes a document as the API server receives it: JSON.

@@ -138,6 +138,10 @@ func TestFindings(t *testing.T) {
 			{file: "missing-references.yaml", line: 20, field: "spec.portalRef.name", message: "no ProvincePortal ha-tinh in namespace egov-hatinh", warning: true},
 		},
 	}, {
+		name:  "the items of a List, as kubectl get prints several objects",
+		files: []string{"list.yaml"},
+		want:  []wantFinding{{file: "list.yaml", line: 22, field: "spec.organId", message: "NNN.NN.NN.XNN"}},
+	}, {
 		name:  "an unknown field",
 		files: []string{"unknown-field.yaml"},
 		want:  []wantFinding{{file: "unknown-field.yaml", line: 11, field: "spec.replica", message: "unknown field"}},
