@@ -76,7 +76,7 @@ egovctl status rollout egov-2026.12`),
 		newProvincesCommand(name),
 		newRenderCommand(name, c),
 		newStatusCommand(name, c),
-		// egovctl validate joins here.
+		newValidateCommand(name),
 	)
 	return root
 }

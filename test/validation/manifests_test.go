@@ -1,7 +1,6 @@
 package validation
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -78,33 +77,6 @@ func TestEverySampleIsAccepted(t *testing.T) {
 	}
 }
 
-// expectation is what an invalid manifest's header says the rejection holds.
-type expectation struct{ field, message string }
-
-func readExpectation(t *testing.T, path string) expectation {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var e expectation
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		line := s.Text()
-		if v, ok := strings.CutPrefix(line, "# field: "); ok {
-			e.field = v
-		}
-		if v, ok := strings.CutPrefix(line, "# message: "); ok {
-			e.message = v
-		}
-	}
-	if e.field == "" || e.message == "" {
-		t.Fatalf("%s: the header must give '# field:' and '# message:'", path)
-	}
-	return e
-}
-
 // TestInvalidManifestsAreRejected applies each manifest of test/testdata/invalid.
 // All documents but the last are valid and created first; the last must be
 // refused (as a create, or as an update of an earlier document) with a
@@ -117,7 +89,10 @@ func TestInvalidManifestsAreRejected(t *testing.T) {
 	for i, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".yaml"), func(t *testing.T) {
 			ctx := context.Background()
-			want := readExpectation(t, file)
+			want, err := testenv.ReadExpectation(file)
+			if err != nil {
+				t.Fatal(err)
+			}
 			docs := readDocs(t, file)
 			namespace := fmt.Sprintf("invalid-%d", i)
 			createNamespace(t, namespace)
@@ -135,17 +110,17 @@ func TestInvalidManifestsAreRejected(t *testing.T) {
 				}
 				t.Cleanup(func() { _ = k8s.Delete(context.Background(), obj) })
 			}
-			err := applyOnce(ctx, invalid)
+			err = applyOnce(ctx, invalid)
 			if err == nil {
 				t.Cleanup(func() { _ = k8s.Delete(context.Background(), invalid) })
-				t.Fatalf("%s %s was accepted; want a rejection of %s", invalid.GetKind(), invalid.GetName(), want.field)
+				t.Fatalf("%s %s was accepted; want a rejection of %s", invalid.GetKind(), invalid.GetName(), want.Field)
 			}
 			if !apierrors.IsInvalid(err) {
 				t.Fatalf("want an Invalid error, got %v", err)
 			}
 			t.Log(err)
-			if msg := err.Error(); !strings.Contains(msg, want.field) || !strings.Contains(msg, want.message) {
-				t.Errorf("rejection does not name %q with %q:\n%s", want.field, want.message, msg)
+			if msg := err.Error(); !strings.Contains(msg, want.Field) || !strings.Contains(msg, want.Message) {
+				t.Errorf("rejection does not name %q with %q:\n%s", want.Field, want.Message, msg)
 			}
 		})
 	}
