@@ -19,11 +19,13 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/egov-vn/egov-operator/hack/internal/docsection"
 )
 
 const (
-	begin = "<!-- BEGIN generated contract: hack/contract -->\n"
-	end   = "<!-- END generated contract -->\n"
+	begin = "<!-- BEGIN generated contract: hack/contract -->"
+	end   = "<!-- END generated contract -->"
 )
 
 // stacks are the golden renders described, one per kind that runs a component.
@@ -193,14 +195,5 @@ func quoted(items []string) []string {
 
 // Splice replaces what is between the markers of doc with the contract.
 func Splice(doc, contract []byte) ([]byte, error) {
-	i := bytes.Index(doc, []byte(begin))
-	j := bytes.Index(doc, []byte(end))
-	if i < 0 || j < i {
-		return nil, fmt.Errorf("no %q … %q markers", strings.TrimSpace(begin), strings.TrimSpace(end))
-	}
-	var b bytes.Buffer
-	b.Write(doc[:i+len(begin)])
-	b.Write(contract)
-	b.Write(doc[j:])
-	return b.Bytes(), nil
+	return docsection.Replace(doc, begin, end, contract)
 }

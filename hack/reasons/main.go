@@ -17,11 +17,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/egov-vn/egov-operator/hack/internal/docsection"
 )
 
 const (
-	begin = "<!-- BEGIN generated reasons: hack/reasons -->\n"
-	end   = "<!-- END generated reasons -->\n"
+	begin = "<!-- BEGIN generated reasons: hack/reasons -->"
+	end   = "<!-- END generated reasons -->"
 )
 
 func main() {
@@ -127,15 +129,4 @@ func Table(dir string) ([]byte, error) {
 }
 
 // Splice replaces what is between the markers of doc with table.
-func Splice(doc, table []byte) ([]byte, error) {
-	i := bytes.Index(doc, []byte(begin))
-	j := bytes.Index(doc, []byte(end))
-	if i < 0 || j < i {
-		return nil, fmt.Errorf("no %q … %q markers", strings.TrimSpace(begin), strings.TrimSpace(end))
-	}
-	var b bytes.Buffer
-	b.Write(doc[:i+len(begin)])
-	b.Write(table)
-	b.Write(doc[j:])
-	return b.Bytes(), nil
-}
+func Splice(doc, table []byte) ([]byte, error) { return docsection.Replace(doc, begin, end, table) }
