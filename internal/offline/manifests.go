@@ -6,10 +6,7 @@ package offline
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
-	"strings"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -37,12 +34,12 @@ type Manifests struct {
 	Issuers map[string]*cmapi.IssuerSpec
 }
 
-// Read reads the manifests of files and of the YAML and JSON files in
-// directories (not their subdirectories); kustomization files are skipped.
+// Read reads the manifests of files and of the YAML and JSON files under
+// directories; kustomization files are skipped.
 func Read(paths ...string) (*Manifests, error) {
 	var docs []*unstructured.Unstructured
 	for _, path := range paths {
-		files, err := manifestFiles(path)
+		files, err := fleet.ManifestFiles(path)
 		if err != nil {
 			return nil, err
 		}
@@ -55,29 +52,6 @@ func Read(paths ...string) (*Manifests, error) {
 		}
 	}
 	return Decode(docs)
-}
-
-func manifestFiles(path string) ([]string, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.IsDir() {
-		return []string{path}, nil
-	}
-	entries, err := os.ReadDir(path)
-	if err != nil {
-		return nil, err
-	}
-	var files []string
-	for _, e := range entries {
-		ext := strings.ToLower(filepath.Ext(e.Name()))
-		base := strings.TrimSuffix(strings.ToLower(e.Name()), ext)
-		if !e.IsDir() && (ext == ".yaml" || ext == ".yml" || ext == ".json") && base != "kustomization" {
-			files = append(files, filepath.Join(path, e.Name()))
-		}
-	}
-	return files, nil
 }
 
 // Decode sorts decoded documents into Manifests.

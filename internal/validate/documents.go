@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -15,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/yaml"
+
+	"github.com/egov-vn/egov-operator/internal/fleet"
 )
 
 // document is one YAML document of a manifest file, with its parsed nodes
@@ -27,11 +27,11 @@ type document struct {
 }
 
 // readDocuments reads every YAML document of the files under paths, in
-// order; a directory is walked for *.yaml and *.yml files in lexical order.
+// order; a directory is walked for YAML and JSON files in lexical order.
 func readDocuments(paths []string) ([]*document, error) {
 	var docs []*document
 	for _, path := range paths {
-		files, err := manifestFiles(path)
+		files, err := fleet.ManifestFiles(path)
 		if err != nil {
 			return nil, err
 		}
@@ -44,27 +44,6 @@ func readDocuments(paths []string) ([]*document, error) {
 		}
 	}
 	return docs, nil
-}
-
-func manifestFiles(path string) ([]string, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !info.IsDir() {
-		return []string{path}, nil
-	}
-	var files []string
-	err = filepath.WalkDir(path, func(file string, entry fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if ext := filepath.Ext(file); !entry.IsDir() && (ext == ".yaml" || ext == ".yml") {
-			files = append(files, file)
-		}
-		return nil
-	})
-	return files, err
 }
 
 func readFile(file string) ([]*document, error) {
