@@ -17,7 +17,7 @@ import (
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
-// +kubebuilder:rbac:groups=snapshot.storage.k8s.io,resources=volumesnapshots,verbs=get;list;watch;create;delete
+// +kubebuilder:rbac:groups=snapshot.storage.k8s.io,resources=volumesnapshots,verbs=list;create;delete
 
 // snapshotAPIPresent reports whether the cluster serves VolumeSnapshots. The
 // CSI snapshot API is optional: its absence is an answer, not an error.
