@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -27,6 +28,9 @@ import (
 // claims grown in place.
 type DocExchangeNodeReconciler struct {
 	deps
+	// snapshotAPI is whether the cluster served VolumeSnapshots when the
+	// operator started.
+	snapshotAPI bool
 }
 
 type nodeScope struct {
@@ -37,6 +41,8 @@ type nodeScope struct {
 	node    *platformv1alpha1.DocExchangeNode
 	portal  portalInputs
 	inputs  render.DocExchangeInputs
+	// snapshotsDueAt is when the next snapshot of a claim is due.
+	snapshotsDueAt time.Time
 }
 
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=docexchangenodes,verbs=get;list;watch;patch
@@ -60,7 +66,7 @@ func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	}
 	s := &nodeScope{node: node}
 	orig := node.DeepCopy()
-	err := runPhases(ctx, s, r.resolveInputs, r.checkSecurityLevel, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.observeChildren)
+	err := runPhases(ctx, s, r.resolveInputs, r.checkSecurityLevel, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.reconcileSnapshots, r.observeChildren)
 	if s.portal.portal != nil {
 		node.Status.Province = string(s.portal.portal.Spec.Province.Code)
 	}
@@ -70,7 +76,7 @@ func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	err = finish(ctx, r.Client, r.Recorder, node, orig, err, "the node exchanges documents as "+string(node.Spec.OrganID),
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionSigningCertificateReady,
 		platformv1alpha1.ConditionStorageBound, platformv1alpha1.ConditionWorkloadReady)
-	return resultAt(r.Clock, s.portal.releaseExpiry, err)
+	return resultAt(r.Clock, earliest(s.portal.releaseExpiry, s.snapshotsDueAt), err)
 }
 
 func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeScope) error {
@@ -193,6 +199,10 @@ func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *node
 
 // SetupWithManager registers the controller and its watches.
 func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	var err error
+	if r.snapshotAPI, err = snapshotAPIPresent(mgr.GetRESTMapper()); err != nil {
+		return fmt.Errorf("discover the snapshot API: %w", err)
+	}
 	f := followers{Client: r.Client, list: func(ctx context.Context, namespace string) ([]follower, error) {
 		list := &platformv1alpha1.DocExchangeNodeList{}
 		if err := r.List(ctx, list, client.InNamespace(namespace)); err != nil {

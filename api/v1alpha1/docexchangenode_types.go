@@ -55,6 +55,12 @@ type DocExchangeNodeSpec struct {
 	// the cluster's site; required at security level 4.
 	// +optional
 	OffSiteBackup *OffSiteBackup `json:"offSiteBackup,omitempty"`
+	// snapshots schedules VolumeSnapshots of the document volumes where the
+	// cluster serves the CSI snapshot API: every 24 hours, keeping 7, unless
+	// set otherwise or turned off.
+	// +optional
+	// +kubebuilder:default={}
+	Snapshots DocumentSnapshots `json:"snapshots,omitempty"`
 	// clientSelector selects the pods of the province's document management
 	// system, the only ones allowed to call the node.
 	// +optional
