@@ -144,8 +144,9 @@ type CollectorInputs struct {
 	Release   string
 	Component platformv1alpha1.Component
 	SOC       *SOCTarget
-	// Checksum holds the versions of what the pods mount besides the configuration.
-	Checksum map[string]string
+	// TrustBundle is the bundle the pods mount; ClientRevision the revision
+	// of the collector's client certificate.
+	TrustBundle, ClientRevision string
 }
 
 // CollectorObjects are the collector of a portal's namespace: its client
@@ -172,8 +173,9 @@ func CollectorObjects(in CollectorInputs) []client.Object {
 	deployment := Deployment(o, Workload{
 		Component: RoleCollector, Image: in.Component.Image, Version: in.Component.Version,
 		Replicas: replicas, SecurityLevel: int32(p.Spec.SecurityLevel), Resources: Resources(nil), Mounts: mounts,
-		Checksum: Checksum(checksumInputs(config, nil, "", in.Checksum)),
-		Args:     []string{"--config=" + collectorConfigPath + "/" + CollectorConfigFile},
+		Checksum: Checksum(checksumInputs(config, nil, in.TrustBundle,
+			map[string]string{"certificate/" + o.Name(RoleCollectorClient): in.ClientRevision})),
+		Args: []string{"--config=" + collectorConfigPath + "/" + CollectorConfigFile},
 	})
 	container := &deployment.Spec.Template.Spec.Containers[0]
 	container.Ports = []corev1.ContainerPort{

@@ -222,3 +222,28 @@ func TestEveryWorkloadCarriesTheTelemetryEnvironment(t *testing.T) {
 		t.Errorf("want the portal, collector, web, worker, inbound, postal callback and node workloads, checked %d", workloads)
 	}
 }
+
+// The collector rolls when its client certificate is reissued or the trust
+// bundle changes, and not when a Secret only the portal mounts does.
+func TestCollectorChecksumFollowsWhatItMounts(t *testing.T) {
+	checksum := func(mutate func(*PortalInputs)) string {
+		in := testPortalInputsWithSOC(3)
+		mutate(&in)
+		return findObject[*appsv1.Deployment](PortalStack(in), "hatinh-collector").Spec.Template.Annotations[ChecksumAnnotation]
+	}
+	base := checksum(func(*PortalInputs) {})
+	for name, tc := range map[string]struct {
+		mutate func(*PortalInputs)
+		rolls  bool
+	}{
+		"client certificate reissued": {func(in *PortalInputs) { in.SecretVersions["certificate/hatinh-collector-client"] = "8" }, true},
+		"trusted root added": {func(in *PortalInputs) {
+			in.TrustedRoots = append(in.TrustedRoots, platformv1alpha1.TrustedRoot{Name: "public-ca", PEM: "-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----"})
+		}, true},
+		"portal's credentials rotated": {func(in *PortalInputs) { in.SecretVersions["national-credentials"] = "999" }, false},
+	} {
+		if rolled := checksum(tc.mutate) != base; rolled != tc.rolls {
+			t.Errorf("%s: collector rolls %v, want %v", name, rolled, tc.rolls)
+		}
+	}
+}

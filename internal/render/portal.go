@@ -188,10 +188,9 @@ func PortalStack(in PortalInputs) []client.Object {
 		objs = append(objs, PodDisruptionBudget(o, RolePortal))
 	}
 	if soc := EffectiveSOC(p, n, in.TrustedRoots); soc != nil && in.Collector != nil {
-		revision := "certificate/" + o.Name(RoleCollectorClient)
 		objs = append(objs, CollectorObjects(CollectorInputs{
-			Portal: p, National: n, Release: in.Release, Component: *in.Collector, SOC: soc,
-			Checksum: map[string]string{"trust-bundle": bundle, revision: in.SecretVersions[revision]},
+			Portal: p, National: n, Release: in.Release, Component: *in.Collector, SOC: soc, TrustBundle: bundle,
+			ClientRevision: in.SecretVersions["certificate/"+o.Name(RoleCollectorClient)],
 		})...)
 	}
 	return objs
