@@ -62,7 +62,7 @@ func registerMetrics(d deps) error {
 
 // Describe sends the descriptors of every metric the collector reports.
 func (c fleetCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, desc := range []*prometheus.Desc{provinceReadyDesc, componentInfoDesc, certificateExpiryDesc, rolloutProvincesDesc, releaseConformantDesc} {
+	for _, desc := range []*prometheus.Desc{provinceReadyDesc, componentInfoDesc, certificateExpiryDesc, rolloutProvincesDesc, releaseConformantDesc, telemetryConfiguredDesc} {
 		ch <- desc
 	}
 }
@@ -75,6 +75,7 @@ func (c fleetCollector) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	for name, collect := range map[string]func(context.Context, chan<- prometheus.Metric) error{
 		"provinces": c.collectProvinces, "stacks": c.collectStacks, "rollouts": c.collectRollouts, "releases": c.collectReleases,
+		"telemetry": c.collectTelemetry,
 	} {
 		if err := collect(ctx, ch); err != nil {
 			ctrl.Log.WithName("metrics").Error(err, "cannot collect metrics", "of", name)

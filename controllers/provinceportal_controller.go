@@ -67,7 +67,7 @@ func (r *ProvincePortalReconciler) Reconcile(ctx context.Context, req ctrl.Reque
 
 	s := &portalScope{portal: portal}
 	orig := portal.DeepCopy()
-	err := runPhases(ctx, s, r.resolveNational, r.checkTenancy, r.checkDomain, r.resolveInputs, r.reconcileChildren, r.observeChildren)
+	err := runPhases(ctx, s, r.resolveNational, r.checkTenancy, r.checkDomain, r.resolveInputs, r.resolveCollector, r.reconcileChildren, r.observeChildren, r.observeTelemetry)
 	r.reportProvince(s)
 	err = finish(ctx, r.Client, r.Recorder, portal, orig, err,
 		fmt.Sprintf("province %s is served at %s", portal.Status.Province, portal.Status.URL),

@@ -5,6 +5,7 @@ import (
 )
 
 // NationalPlatformSpec describes the national systems every province connects to.
+// +kubebuilder:validation:XValidation:rule="!has(self.monitoring) || !has(self.monitoring.soc) || !has(self.monitoring.soc.caRef) || (has(self.trust.trustedRoots) && self.trust.trustedRoots.exists(r, r.name == self.monitoring.soc.caRef.name))",message="monitoring.soc.caRef.name must name an entry of trust.trustedRoots",fieldPath=".monitoring.soc.caRef.name"
 type NationalPlatformSpec struct {
 	// publicServicePortal is the national public service portal (dichvucong.gov.vn)
 	// and its single sign-on.

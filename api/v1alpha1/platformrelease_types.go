@@ -12,6 +12,9 @@ const (
 	ComponentOneStopShop = "oneStopShop"
 	// ComponentDocExchange is the edXML document exchange node.
 	ComponentDocExchange = "docExchange"
+	// ComponentCollector is the OpenTelemetry Collector that ships a
+	// province's logs and traces to its SOC.
+	ComponentCollector = "collector"
 )
 
 // The condition and reason of a release's conformity.

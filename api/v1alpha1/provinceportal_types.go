@@ -67,7 +67,7 @@ type ProvincePortalSpec struct {
 	NationalCredentialsSecretRef *LocalObjectReference `json:"nationalCredentialsSecretRef,omitempty"`
 	// monitoring connects the portal to national monitoring.
 	// +optional
-	Monitoring *Monitoring `json:"monitoring,omitempty"`
+	Monitoring *PortalMonitoring `json:"monitoring,omitempty"`
 }
 
 // ProvinceRef identifies a province.
@@ -113,6 +113,26 @@ type Monitoring struct {
 	// with every dossier event.
 	// +optional
 	EMCSiteID EMCSiteID `json:"emcSiteID,omitempty"`
+}
+
+// PortalMonitoring connects the portal to national monitoring and says
+// where the province's security telemetry goes.
+type PortalMonitoring struct {
+	Monitoring `json:",inline"`
+	// soc is the province's own security operations centre; its collector
+	// exports there instead of to NationalPlatform spec.monitoring.soc.
+	// +optional
+	SOC *ProvinceSOC `json:"soc,omitempty"`
+}
+
+// ProvinceSOC is a province's own security operations centre.
+type ProvinceSOC struct {
+	TelemetryEndpoint `json:",inline"`
+	// caRef names a ConfigMap in the portal's namespace whose key ca.crt
+	// holds the CA that signed the SOC's server certificate; the collector
+	// mounts it. Without it the collector trusts the province's trust bundle.
+	// +optional
+	CARef *LocalObjectReference `json:"caRef,omitempty"`
 }
 
 // CertificateStatus reports one certificate of the stack.

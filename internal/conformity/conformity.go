@@ -40,6 +40,8 @@ var Required = []Requirement{
 	{Component: platformv1alpha1.ComponentOneStopShop, Criteria: []string{"TT 22/2019/TT-BTTTT"}},
 	// edXML, the document exchange packet format, a technical regulation.
 	{Component: platformv1alpha1.ComponentDocExchange, Regulations: []string{"QCVN 102:2016/BTTTT"}},
+	// The telemetry collector processes no dossier: no regulation names it.
+	{Component: platformv1alpha1.ComponentCollector},
 }
 
 // vietnam is the time zone a declaration's last day is counted in; Vietnam

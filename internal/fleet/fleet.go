@@ -160,7 +160,7 @@ func Province(u provinces.Unit) []client.Object {
 				OrganID:  OrganID(u), Domain: platformv1alpha1.DNSName(Domain(u)),
 				SSO:                          &platformv1alpha1.SSO{ClientID: "dvc-" + u.Slug, ClientSecretRef: &platformv1alpha1.LocalObjectReference{Name: "sso-client"}},
 				NationalCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "national-credentials"},
-				Monitoring:                   &platformv1alpha1.Monitoring{EMCSiteID: EMCSiteID(u, 1)},
+				Monitoring:                   &platformv1alpha1.PortalMonitoring{Monitoring: platformv1alpha1.Monitoring{EMCSiteID: EMCSiteID(u, 1)}},
 			},
 		},
 		&platformv1alpha1.OneStopShop{

@@ -66,7 +66,8 @@ type DocExchangeInputs struct {
 
 // DocExchangeOwner returns the Owner of a node's children.
 func DocExchangeOwner(d *platformv1alpha1.DocExchangeNode, p *platformv1alpha1.ProvincePortal) Owner {
-	return Owner{Object: d, Kind: "DocExchangeNode", Province: string(p.Spec.Province.Code), Environment: p.Spec.Environment}
+	return Owner{Object: d, Kind: "DocExchangeNode", Province: string(p.Spec.Province.Code), Environment: p.Spec.Environment,
+		Telemetry: portalTelemetry(p, d.Spec.OrganID)}
 }
 
 // DocExchangeStatefulSet names a node's StatefulSet.
@@ -206,7 +207,7 @@ func headlessService(o Owner) *corev1.Service {
 // DocExchangeStack returns every object of a DocExchangeNode, in apply order.
 func DocExchangeStack(in DocExchangeInputs) []client.Object {
 	d, p, n := in.Node, in.Portal, in.National
-	o := DocExchangeOwner(d, p)
+	o := DocExchangeOwner(d, p).WithRelease(in.Release)
 	portal := PortalOwner(p)
 	config := DocExchangeConfig(d, n)
 	agencies := map[string]string{AgenciesFile: DocExchangeAgencies(d)}

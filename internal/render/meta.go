@@ -41,6 +41,8 @@ type Owner struct {
 	Kind string
 	// Province and Environment label every child.
 	Province, Environment string
+	// Telemetry identifies the owner's workloads to the province's collector.
+	Telemetry Telemetry
 }
 
 // Name returns the child name <owner>-<role>.

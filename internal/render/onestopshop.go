@@ -50,7 +50,8 @@ type OneStopShopInputs struct {
 // OneStopShopOwner returns the Owner of a OneStopShop's children; they carry
 // their portal's province and environment.
 func OneStopShopOwner(s *platformv1alpha1.OneStopShop, p *platformv1alpha1.ProvincePortal) Owner {
-	return Owner{Object: s, Kind: "OneStopShop", Province: string(p.Spec.Province.Code), Environment: p.Spec.Environment}
+	return Owner{Object: s, Kind: "OneStopShop", Province: string(p.Spec.Province.Code), Environment: p.Spec.Environment,
+		Telemetry: portalTelemetry(p, p.Spec.OrganID)}
 }
 
 // OneStopShopHost returns the host and path the system is served at.
@@ -147,7 +148,7 @@ func databaseEgress(db platformv1alpha1.Database) []networkingv1.NetworkPolicyEg
 // OneStopShopStack returns every object of a OneStopShop, in apply order.
 func OneStopShopStack(in OneStopShopInputs) []client.Object {
 	s, p, n := in.Shop, in.Portal, in.National
-	o := OneStopShopOwner(s, p)
+	o := OneStopShopOwner(s, p).WithRelease(in.Release)
 	portal := PortalOwner(p)
 	unit := provinceUnit(p)
 	host, path := OneStopShopHost(s, p)

@@ -38,6 +38,9 @@ type PortalInputs struct {
 	// revisions, so a rotated credential or a reissued certificate rolls the
 	// pods while a label on a Secret does not.
 	SecretVersions map[string]string
+	// Collector is the release's collector component; nil when the release
+	// has none, and then no collector is rendered.
+	Collector *platformv1alpha1.Component
 	// PublicIssuerSolvesHTTP01 is true when spec.ingress.issuerRef is an ACME
 	// issuer with an HTTP-01 solver.
 	PublicIssuerSolvesHTTP01 bool
@@ -45,7 +48,8 @@ type PortalInputs struct {
 
 // PortalOwner returns the Owner of a ProvincePortal's children.
 func PortalOwner(p *platformv1alpha1.ProvincePortal) Owner {
-	return Owner{Object: p, Kind: "ProvincePortal", Province: string(p.Spec.Province.Code), Environment: p.Spec.Environment}
+	return Owner{Object: p, Kind: "ProvincePortal", Province: string(p.Spec.Province.Code), Environment: p.Spec.Environment,
+		Telemetry: portalTelemetry(p, p.Spec.OrganID)}
 }
 
 // PortalReplicas is spec.replicas, or the default of the security level.
@@ -130,7 +134,7 @@ func PortalAgency(p *platformv1alpha1.ProvincePortal) Agency {
 // PortalStack returns every object of a ProvincePortal, in apply order.
 func PortalStack(in PortalInputs) []client.Object {
 	p, n := in.Portal, in.National
-	o := PortalOwner(p)
+	o := PortalOwner(p).WithRelease(in.Release)
 	unit := provinceUnit(p)
 	domain := string(p.Spec.Domain)
 	replicas := PortalReplicas(p.Spec)
@@ -182,6 +186,12 @@ func PortalStack(in PortalInputs) []client.Object {
 	}
 	if replicas >= 2 {
 		objs = append(objs, PodDisruptionBudget(o, RolePortal))
+	}
+	if soc := EffectiveSOC(p, n, in.TrustedRoots); soc != nil && in.Collector != nil {
+		objs = append(objs, CollectorObjects(CollectorInputs{
+			Portal: p, National: n, Release: in.Release, Component: *in.Collector, SOC: soc, TrustBundle: bundle,
+			ClientRevision: in.SecretVersions["certificate/"+o.Name(RoleCollectorClient)],
+		})...)
 	}
 	return objs
 }

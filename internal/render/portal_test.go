@@ -66,7 +66,7 @@ func testPortalInputs(level int32) PortalInputs {
 			SSO: &platformv1alpha1.SSO{ClientID: "dvc-hatinh",
 				ClientSecretRef: &platformv1alpha1.LocalObjectReference{Name: "sso-client"}},
 			NationalCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "national-credentials"},
-			Monitoring:                   &platformv1alpha1.Monitoring{EMCSiteID: "1042"},
+			Monitoring:                   &platformv1alpha1.PortalMonitoring{Monitoring: platformv1alpha1.Monitoring{EMCSiteID: "1042"}},
 		},
 	}
 	return PortalInputs{

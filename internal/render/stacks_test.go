@@ -134,7 +134,7 @@ func TestEveryPodOfTheStackPassesRestrictedPodSecurity(t *testing.T) {
 		t.Fatal(err)
 	}
 	var objs []client.Object
-	objs = append(objs, PortalStack(testPortalInputs(4))...)
+	objs = append(objs, PortalStack(testPortalInputsWithSOC(4))...)
 	objs = append(objs, OneStopShopStack(testShopInputs(true))...)
 	objs = append(objs, DocExchangeStack(testNodeInputs())...)
 	pods := 0
@@ -155,8 +155,8 @@ func TestEveryPodOfTheStackPassesRestrictedPodSecurity(t *testing.T) {
 			}
 		}
 	}
-	if pods != 6 {
-		t.Errorf("want the portal, web, worker, inbound, postal callback and node pods, checked %d", pods)
+	if pods != 7 {
+		t.Errorf("want the portal, collector, web, worker, inbound, postal callback and node pods, checked %d", pods)
 	}
 }
 

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"slices"
+
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -62,7 +64,7 @@ func PodTemplate(o Owner, w Workload) corev1.PodTemplateSpec {
 		Image:           w.Image,
 		ImagePullPolicy: corev1.PullIfNotPresent,
 		Args:            w.Args,
-		Env:             w.Env,
+		Env:             append(slices.Clone(w.Env), o.TelemetryEnv(w)...),
 		Resources:       w.Resources,
 		VolumeMounts:    append(mounts, w.ExtraMounts...),
 		SecurityContext: RestrictedContainerSecurityContext(),
