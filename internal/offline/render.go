@@ -131,13 +131,18 @@ func (m *Manifests) portalInputs(p *platformv1alpha1.ProvincePortal, now time.Ti
 			return render.PortalInputs{}, err
 		}
 	}
+	// The release's collector, as the reconciler resolves it: none is no error.
+	var collector *platformv1alpha1.Component
+	if c, ok := render.FindComponent(m.Releases[release], platformv1alpha1.ComponentCollector); ok {
+		collector = &c
+	}
 	var publicIssuer *cmapi.IssuerSpec
 	if ref := render.PublicIssuerRef(p); ref != nil {
 		publicIssuer = m.Issuers[issuerKey(ref.Kind, p.Namespace, ref.Name)]
 	}
 	return render.PortalInputs{
 		Portal: p, National: n, Domains: domains, Release: release, Component: component,
-		TrustedRoots: trust.Check(n.Spec.Trust.TrustedRoots, now).Valid, SecretVersions: versions,
+		TrustedRoots: trust.Check(n.Spec.Trust.TrustedRoots, now).Valid, SecretVersions: versions, Collector: collector,
 		PublicIssuerSolvesHTTP01: inputs.SolvesHTTP01(publicIssuer),
 	}, nil
 }
