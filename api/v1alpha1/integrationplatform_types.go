@@ -5,6 +5,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
+// ComponentIntegration is the release component an IntegrationPlatform runs:
+// the data integration platform's gateway.
+const ComponentIntegration = "integration"
+
 // National databases a connector reaches through the national data exchange
 // platform. internal/ndxp holds each one's service code and scope.
 const (

@@ -40,6 +40,10 @@ var Required = []Requirement{
 	{Component: platformv1alpha1.ComponentOneStopShop, Criteria: []string{"TT 22/2019/TT-BTTTT"}},
 	// edXML, the document exchange packet format, a technical regulation.
 	{Component: platformv1alpha1.ComponentDocExchange, Regulations: []string{"QCVN 102:2016/BTTTT"}},
+	// The provincial data integration platform (LGSP) as the e-Government
+	// Architecture Framework 2.0 (QĐ 2323/QĐ-BTTTT) defines it: a framework,
+	// so criteria met, not a regulation declared.
+	{Component: platformv1alpha1.ComponentIntegration, Criteria: []string{"QĐ 2323/QĐ-BTTTT"}},
 }
 
 // vietnam is the time zone a declaration's last day is counted in; Vietnam

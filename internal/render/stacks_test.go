@@ -137,6 +137,8 @@ func TestEveryPodOfTheStackPassesRestrictedPodSecurity(t *testing.T) {
 	objs = append(objs, PortalStack(testPortalInputs(4))...)
 	objs = append(objs, OneStopShopStack(testShopInputs(true))...)
 	objs = append(objs, DocExchangeStack(testNodeInputs())...)
+	objs = append(objs, IntegrationStack(testIntegrationInputs(4, false))...)
+	objs = append(objs, IntegrationStack(testIntegrationInputs(3, true))...)
 	pods := 0
 	for _, o := range objs {
 		var template *corev1.PodTemplateSpec
@@ -155,8 +157,8 @@ func TestEveryPodOfTheStackPassesRestrictedPodSecurity(t *testing.T) {
 			}
 		}
 	}
-	if pods != 6 {
-		t.Errorf("want the portal, web, worker, inbound, postal callback and node pods, checked %d", pods)
+	if pods != 8 {
+		t.Errorf("want the portal, web, worker, inbound, postal callback, node and both gateways' pods, checked %d", pods)
 	}
 }
 
