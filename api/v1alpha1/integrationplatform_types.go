@@ -127,6 +127,12 @@ type IntegrationAudit struct {
 type IntegrationPlatformStatus struct {
 	CommonStatus   `json:",inline"`
 	ProvinceStatus `json:",inline"`
+	// gatewayURL is where the province's systems reach the gateway, set once
+	// the gateway first served: from then on, until the platform is deleted,
+	// the portal and the one-stop-shop reach NDXP only through it.
+	// +optional
+	// +kubebuilder:validation:MaxLength=512
+	GatewayURL string `json:"gatewayURL,omitempty"`
 	// claims are the PersistentVolumeClaims holding the audit log.
 	// +optional
 	// +listType=set

@@ -126,3 +126,49 @@ func TestGatewayAuditLogIsRetained(t *testing.T) {
 		t.Error("a gateway without audit rendered a StatefulSet")
 	}
 }
+
+// Through a gateway the portal and the one-stop-shop hold no NDXP
+// credentials, read the gateway's URL and may reach the gateway's pods.
+func TestSystemsReachNDXPThroughTheGateway(t *testing.T) {
+	gateway := testIntegrationPlatform()
+	portalIn := testPortalInputs(3)
+	portalIn.National.Spec.DataExchange.EgressCIDRs = []platformv1alpha1.CIDR{"198.51.100.64/26"}
+	shopIn := testShopInputs(false)
+	shopIn.National = portalIn.National
+	for _, via := range []*platformv1alpha1.IntegrationPlatform{nil, gateway} {
+		portalIn.Gateway, shopIn.Gateway = via, via
+		interconnect := Interconnect(portalIn.Portal, portalIn.National, via)
+		objs := append(PortalStack(portalIn), OneStopShopStack(shopIn)...)
+		portal := findObject[*appsv1.Deployment](objs, "hatinh-portal")
+		worker := findObject[*appsv1.Deployment](objs, "hatinh-motcua-worker")
+		for _, policy := range []string{"hatinh-portal", "hatinh-motcua-worker"} {
+			np := findObject[*networkingv1.NetworkPolicy](objs, policy)
+			reachesGateway, reachesNDXP := false, false
+			for _, rule := range np.Spec.Egress {
+				for _, peer := range rule.To {
+					reachesGateway = reachesGateway || (peer.PodSelector != nil && peer.PodSelector.MatchLabels[LabelName] == RoleLGSPGateway)
+					reachesNDXP = reachesNDXP || (peer.IPBlock != nil && peer.IPBlock.CIDR == "198.51.100.64/26")
+				}
+			}
+			if reachesGateway != (via != nil) || reachesNDXP != (via == nil) {
+				t.Errorf("gateway %v: %s reaches the gateway %v, NDXP %v", via != nil, policy, reachesGateway, reachesNDXP)
+			}
+		}
+		holds := mountsSecret(portal, "national-credentials") || mountsSecret(worker, "national-credentials")
+		if via == nil {
+			if !mountsSecret(portal, "national-credentials") || !mountsSecret(worker, "national-credentials") || interconnect[DataExchangeGatewayKey] != "https://api.ndxp.gov.vn" {
+				t.Errorf("direct: the portal and worker mount the NDXP credentials and reach NDXP; got %v", interconnect[DataExchangeGatewayKey])
+			}
+			continue
+		}
+		if holds {
+			t.Error("through the gateway a system still mounts the NDXP credentials")
+		}
+		if got := interconnect[DataExchangeGatewayKey]; got != "http://hatinh-lgsp-gateway.egov-hatinh.svc" {
+			t.Errorf("through the gateway the stack reaches NDXP at %s", got)
+		}
+		if _, ok := interconnect["EGOV_DATA_EXCHANGE_TOKEN_URL"]; ok {
+			t.Error("through the gateway the stack still gets NDXP's token endpoint")
+		}
+	}
+}

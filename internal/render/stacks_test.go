@@ -95,7 +95,7 @@ func testNodeInputs() DocExchangeInputs {
 // testPortalConfig is the configuration the portal of in publishes once it
 // has applied in.
 func testPortalConfig(in PortalInputs) PortalConfig {
-	return PortalConfig{Interconnect: Interconnect(in.Portal, in.National), TrustBundle: TrustBundle(in.TrustedRoots)}
+	return PortalConfig{Interconnect: Interconnect(in.Portal, in.National, nil), TrustBundle: TrustBundle(in.TrustedRoots)}
 }
 
 func checkGolden(t *testing.T, name string, objs []client.Object) {
@@ -248,7 +248,7 @@ func TestNodeChecksumFollowsThePortalsConfigMaps(t *testing.T) {
 	if checksum(in) != before {
 		t.Error("a national change the portal's ConfigMaps do not hold yet rolled the pods")
 	}
-	in.PortalConfig.Interconnect = Interconnect(in.Portal, in.National)
+	in.PortalConfig.Interconnect = Interconnect(in.Portal, in.National, nil)
 	if checksum(in) == before {
 		t.Error("the interconnect ConfigMap changed, the pods did not roll")
 	}
