@@ -264,10 +264,16 @@ func notRetained(obj client.Object) bool {
 
 // nodeOfClaim maps a documents claim to its node through the claim
 // template's labels.
-func nodeOfClaim(_ context.Context, obj client.Object) []reconcile.Request {
-	l := obj.GetLabels()
-	if l[render.LabelManagedBy] != render.ManagedBy || l[render.LabelName] != render.RoleEdxmlNode || l[render.LabelInstance] == "" {
-		return nil
+var nodeOfClaim = ownerOfClaim(render.RoleEdxmlNode)
+
+// ownerOfClaim maps a claim a retained StatefulSet of component made to the
+// object owning it, through the claim template's labels.
+func ownerOfClaim(component string) handler.TypedMapFunc[client.Object, reconcile.Request] {
+	return func(_ context.Context, obj client.Object) []reconcile.Request {
+		l := obj.GetLabels()
+		if l[render.LabelManagedBy] != render.ManagedBy || l[render.LabelName] != component || l[render.LabelInstance] == "" {
+			return nil
+		}
+		return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: l[render.LabelInstance]}}}
 	}
-	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: l[render.LabelInstance]}}}
 }

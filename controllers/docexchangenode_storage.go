@@ -40,9 +40,15 @@ func (r *DocExchangeNodeReconciler) templateSize(ctx context.Context, node *plat
 
 // claims lists the node's documents claims, by name.
 func (r *DocExchangeNodeReconciler) claims(ctx context.Context, node *platformv1alpha1.DocExchangeNode) ([]corev1.PersistentVolumeClaim, error) {
+	return retainedClaims(ctx, r.Client, node, render.RoleEdxmlNode)
+}
+
+// retainedClaims lists, by name, the claims the StatefulSet of owner's
+// component made from its template (render.RetainedStatefulSet labels them).
+func retainedClaims(ctx context.Context, c client.Reader, owner client.Object, component string) ([]corev1.PersistentVolumeClaim, error) {
 	list := &corev1.PersistentVolumeClaimList{}
-	err := r.List(ctx, list, client.InNamespace(node.Namespace), client.MatchingLabels{
-		render.LabelInstance: node.Name, render.LabelName: render.RoleEdxmlNode, render.LabelManagedBy: render.ManagedBy,
+	err := c.List(ctx, list, client.InNamespace(owner.GetNamespace()), client.MatchingLabels{
+		render.LabelInstance: owner.GetName(), render.LabelName: component, render.LabelManagedBy: render.ManagedBy,
 	})
 	sort.Slice(list.Items, func(i, j int) bool { return list.Items[i].Name < list.Items[j].Name })
 	return list.Items, err
@@ -66,7 +72,7 @@ func (r *DocExchangeNodeReconciler) reconcileStorage(ctx context.Context, s *nod
 			unbound = append(unbound, claim.Name)
 			continue
 		}
-		if _, err := r.retainVolume(ctx, claim); err != nil {
+		if _, err := retainVolume(ctx, r.Client, claim); err != nil {
 			return err
 		}
 		requested := claim.Spec.Resources.Requests[corev1.ResourceStorage]
@@ -127,18 +133,18 @@ func (r *DocExchangeNodeReconciler) expandable(ctx context.Context, claim *corev
 }
 
 // retainVolume sets the reclaim policy of a claim's volume to Retain, so
-// deleting the claim (or the namespace) never deletes the documents, and
+// deleting the claim (or the namespace) never deletes the data, and
 // returns the volume's name. It touches only the volume of a Bound claim
 // whose claimRef names that very claim (namespace, name and UID): anyone who
-// may write claims in the namespace can make one with the node's labels and
+// may write claims in the namespace can make one with the owner's labels and
 // a spec.volumeName naming any volume of the cluster. It returns "" for a
 // claim without a volume of its own.
-func (r *DocExchangeNodeReconciler) retainVolume(ctx context.Context, claim *corev1.PersistentVolumeClaim) (string, error) {
+func retainVolume(ctx context.Context, c client.Client, claim *corev1.PersistentVolumeClaim) (string, error) {
 	if claim.Status.Phase != corev1.ClaimBound || claim.Spec.VolumeName == "" {
 		return "", nil
 	}
 	pv := &corev1.PersistentVolume{}
-	if err := r.Get(ctx, types.NamespacedName{Name: claim.Spec.VolumeName}, pv); err != nil {
+	if err := c.Get(ctx, types.NamespacedName{Name: claim.Spec.VolumeName}, pv); err != nil {
 		return "", client.IgnoreNotFound(err)
 	}
 	if ref := pv.Spec.ClaimRef; ref == nil || ref.Namespace != claim.Namespace || ref.Name != claim.Name || ref.UID != claim.UID {
@@ -149,7 +155,7 @@ func (r *DocExchangeNodeReconciler) retainVolume(ctx context.Context, claim *cor
 	}
 	orig := pv.DeepCopy()
 	pv.Spec.PersistentVolumeReclaimPolicy = corev1.PersistentVolumeReclaimRetain
-	if err := r.Patch(ctx, pv, client.MergeFrom(orig)); err != nil {
+	if err := c.Patch(ctx, pv, client.MergeFrom(orig)); err != nil {
 		return "", fmt.Errorf("retain volume %s: %w", pv.Name, err)
 	}
 	return pv.Name, nil
@@ -167,7 +173,7 @@ func (r *DocExchangeNodeReconciler) release(ctx context.Context, node *platformv
 	var names, volumes []string
 	for i := range claims {
 		names = append(names, claims[i].Name)
-		volume, err := r.retainVolume(ctx, &claims[i])
+		volume, err := retainVolume(ctx, r.Client, &claims[i])
 		if err != nil {
 			return err
 		}

@@ -38,6 +38,8 @@ type portalInputs struct {
 	// releaseExpiry is when the release's first declaration expires.
 	releaseExpiry time.Time
 	config        render.PortalConfig
+	// gateway is the IntegrationPlatform the stack reaches NDXP through; nil: directly.
+	gateway *platformv1alpha1.IntegrationPlatform
 }
 
 // resolvePortal resolves the ProvincePortal named by ref and what follows
@@ -73,8 +75,17 @@ func resolvePortal(ctx context.Context, c client.Client, obj object, ref platfor
 		return in, err
 	}
 	in.release = release
+	if in.gateway, err = routingGateway(ctx, c, obj.GetNamespace()); err != nil {
+		return in, err
+	}
+	want := render.Interconnect(portal, national, in.gateway)
+	if _, isGateway := obj.(*platformv1alpha1.IntegrationPlatform); isGateway {
+		// The gateway imports no interconnect configuration: it waits for
+		// the portal's ConfigMaps, not for them to name it.
+		want = nil
+	}
 	var waiting string
-	if in.config, waiting, err = awaitPortal(ctx, c, portal, national); err != nil {
+	if in.config, waiting, err = awaitPortal(ctx, c, portal, want); err != nil {
 		return in, err
 	} else if waiting != "" {
 		conditions.Set(conds, obj.GetGeneration(), platformv1alpha1.ConditionPortalReady, false, platformv1alpha1.ReasonWaitingForPortal, waiting)
@@ -88,7 +99,7 @@ func resolvePortal(ctx context.Context, c client.Client, obj object, ref platfor
 // awaitPortal returns the configuration the portal publishes, or why a
 // follower must wait for it: the portal is paused or Stalled, its SubCA
 // does not issue yet, or its ConfigMaps are not current.
-func awaitPortal(ctx context.Context, c client.Reader, portal *platformv1alpha1.ProvincePortal, national *platformv1alpha1.NationalPlatform) (render.PortalConfig, string, error) {
+func awaitPortal(ctx context.Context, c client.Reader, portal *platformv1alpha1.ProvincePortal, want map[string]string) (render.PortalConfig, string, error) {
 	if paused(portal) {
 		return render.PortalConfig{}, fmt.Sprintf("ProvincePortal %s is paused (annotation %s): nothing changes until it resumes",
 			portal.Name, platformv1alpha1.PausedAnnotation), nil
@@ -108,15 +119,15 @@ func awaitPortal(ctx context.Context, c client.Reader, portal *platformv1alpha1.
 	if !ready {
 		return render.PortalConfig{}, fmt.Sprintf("waiting for the provincial SubCA Issuer %s of ProvincePortal %s to be ready", issuerName, portal.Name), nil
 	}
-	return publishedConfig(ctx, c, portal, national)
+	return publishedConfig(ctx, c, portal, want)
 }
 
 // publishedConfig reads the configuration the portal publishes from its
 // ConfigMaps, as the pods will read it. It returns what to wait for while
-// they are missing or do not hold the national configuration the follower
-// renders its own from yet: applying then would roll the pods twice, once
+// they are missing or do not hold the interconnect configuration want the
+// follower renders its own from yet: applying then would roll the pods twice, once
 // against the old ConfigMap.
-func publishedConfig(ctx context.Context, c client.Reader, portal *platformv1alpha1.ProvincePortal, national *platformv1alpha1.NationalPlatform) (render.PortalConfig, string, error) {
+func publishedConfig(ctx context.Context, c client.Reader, portal *platformv1alpha1.ProvincePortal, want map[string]string) (render.PortalConfig, string, error) {
 	var config render.PortalConfig
 	data := map[string]map[string]string{}
 	owner := render.PortalOwner(portal)
@@ -132,7 +143,7 @@ func publishedConfig(ctx context.Context, c client.Reader, portal *platformv1alp
 	}
 	config = render.PortalConfig{Interconnect: data[render.RoleInterconnect], TrustBundle: data[render.RoleTrustBundle][render.TrustBundleKey]}
 	// Keys of other managers are the pods' too, and no reason to wait.
-	for k, v := range render.Interconnect(portal, national) {
+	for k, v := range want {
 		if config.Interconnect[k] != v {
 			return config, fmt.Sprintf("waiting for ProvincePortal %s to apply the current configuration to its ConfigMap %s (%s)",
 				portal.Name, owner.Name(render.RoleInterconnect), k), nil
@@ -264,8 +275,9 @@ func (f followers) inNamespace(ctx context.Context, obj client.Object) []reconci
 // watch adds the watches a follower kind needs: its portal (spec changes,
 // pause and stall), the ConfigMaps the portal publishes, the portal's SubCA
 // Issuer and Certificate, the NationalPlatform, releases and Provinces
-// (spec changes), and the arrivals, departures and spec changes of
-// its own kind in the namespace. The Secrets it uses are watched namespace
+// (spec changes), the arrivals, departures and spec changes of its own
+// kind in the namespace, and the IntegrationPlatforms that switch the
+// namespace's path to NDXP. The Secrets it uses are watched namespace
 // by namespace: see complete.
 func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builder {
 	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
@@ -278,7 +290,8 @@ func (f followers) watch(b *builder.Builder, self client.Object) *builder.Builde
 		Watches(&platformv1alpha1.PlatformRelease{}, handler.EnqueueRequestsFromMapFunc(f.ofRelease), specChanges).
 		Watches(&platformv1alpha1.Province{}, handler.EnqueueRequestsFromMapFunc(f.ofProvince), specChanges).
 		Watches(&platformv1alpha1.ProvinceAssignment{}, handler.EnqueueRequestsFromMapFunc(f.ofAssignment), specChanges).
-		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace), specChanges)
+		Watches(self, handler.EnqueueRequestsFromMapFunc(f.inNamespace), specChanges).
+		Watches(&platformv1alpha1.IntegrationPlatform{}, handler.EnqueueRequestsFromMapFunc(f.ofNamespace), builder.WithPredicates(routingChanged))
 }
 
 // complete builds the controller of a follower kind and sends it the events

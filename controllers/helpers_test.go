@@ -81,9 +81,10 @@ func ensureNational(t *testing.T) {
 	create(t, n)
 }
 
-// platformRelease returns a release of the three components, each image
+// platformRelease returns a release of the four components, each image
 // pinned to digest: the portal and one-stop-shop meeting their functional
-// criteria, the exchange node declared conformant to edXML until 2028-12-31.
+// criteria, the exchange node declared conformant to edXML until 2028-12-31,
+// the integration gateway meeting the e-Government Architecture Framework.
 func platformRelease(name, digest string) *platformv1alpha1.PlatformRelease {
 	functional := platformv1alpha1.Conformity{Criteria: []string{"TT 22/2019/TT-BTTTT"}}
 	edXML := platformv1alpha1.Conformity{Regulations: []string{"QCVN 102:2016/BTTTT"}, DeclarationID: "CB-1", ValidUntil: "2028-12-31"}
@@ -93,6 +94,8 @@ func platformRelease(name, digest string) *platformv1alpha1.PlatformRelease {
 			{Name: "portal", Image: "registry.egov.vn/platform/portal@sha256:" + digest, Version: "4.2.0", Vendor: "Example JSC", Conformity: functional},
 			{Name: "oneStopShop", Image: "registry.egov.vn/platform/motcua@sha256:" + digest, Version: "3.8.1", Vendor: "Example JSC", Conformity: functional},
 			{Name: "docExchange", Image: "registry.egov.vn/platform/edxml-node@sha256:" + digest, Version: "2.5.0", Vendor: "Example JSC", Conformity: edXML},
+			{Name: "integration", Image: "registry.egov.vn/platform/lgsp-gateway@sha256:" + digest, Version: "1.4.0", Vendor: "Example JSC",
+				Conformity: platformv1alpha1.Conformity{Criteria: []string{"QĐ 2323/QĐ-BTTTT"}}},
 		}},
 	}
 }

@@ -74,18 +74,7 @@ func (r *OneStopShopReconciler) resolveInputs(ctx context.Context, s *shopScope)
 
 // checkSingleton lets the oldest OneStopShop of a namespace serve it.
 func (r *OneStopShopReconciler) checkSingleton(ctx context.Context, s *shopScope) error {
-	list := &platformv1alpha1.OneStopShopList{}
-	if err := r.List(ctx, list, client.InNamespace(s.shop.Namespace)); err != nil {
-		return err
-	}
-	for i := range list.Items {
-		other := &list.Items[i]
-		if other.UID != s.shop.UID && other.DeletionTimestamp.IsZero() && olderThan(other, s.shop) {
-			return conditions.Stalled(platformv1alpha1.ReasonDuplicateInNamespace,
-				"namespace %s is already served by OneStopShop %s: a namespace holds one; delete this one", s.shop.Namespace, other.Name)
-		}
-	}
-	return nil
+	return checkSingleton(ctx, r.Client, s.shop, "OneStopShop", &platformv1alpha1.OneStopShopList{})
 }
 
 // checkTLS refuses to serve the system at a host outside its province's
@@ -154,14 +143,14 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 	if err := mergeRevisions(ctx, r.Client, render.OneStopShopOwner(shop, s.portal.portal), versions); err != nil {
 		return err
 	}
-	if ref := s.portal.portal.Spec.NationalCredentialsSecretRef; ref != nil {
+	if ref := s.portal.portal.Spec.NationalCredentialsSecretRef; ref != nil && s.portal.gateway == nil {
 		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, shop.Namespace, ref.Name, inputs.NationalCredentialKeys...); err != nil {
 			return err
 		}
 	}
 	s.inputs = render.OneStopShopInputs{
 		Shop: shop, Portal: s.portal.portal, National: n, Release: s.portal.release, Component: s.portal.component,
-		PortalConfig: s.portal.config, SecretVersions: versions,
+		PortalConfig: s.portal.config, SecretVersions: versions, Gateway: s.portal.gateway,
 	}
 	return nil
 }

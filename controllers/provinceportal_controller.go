@@ -102,6 +102,8 @@ func (r *ProvincePortalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&platformv1alpha1.ProvinceAssignment{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfAssignment), specChanges).
 		Watches(&cmapi.ClusterIssuer{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfClusterIssuer), specChanges).
 		Watches(&platformv1alpha1.Province{}, handler.EnqueueRequestsFromMapFunc(r.portalsOfProvince), specChanges).
+		Watches(&platformv1alpha1.IntegrationPlatform{}, handler.EnqueueRequestsFromMapFunc(portalsOfIntegration),
+			builder.WithPredicates(routingChanged)).
 		WatchesRawSource(issuers).
 		Watches(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.portalsInNamespace), builder.OnlyMetadata,
 			builder.WithPredicates(predicate.LabelChangedPredicate{})).

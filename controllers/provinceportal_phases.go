@@ -118,8 +118,12 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	if err != nil {
 		return err
 	}
+	gateway, err := routingGateway(ctx, r.Client, p.Namespace)
+	if err != nil {
+		return err
+	}
 	versions := map[string]string{}
-	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil {
+	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil && gateway == nil {
 		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, p.Namespace, ref.Name, inputs.NationalCredentialKeys...); err != nil {
 			return err
 		}
@@ -145,7 +149,7 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	s.requeueAt = earliest(checked.NextExpiry, releaseExpiry)
 	s.inputs = render.PortalInputs{
 		Portal: p, National: n, Domains: domains, Release: release, Component: component,
-		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: inputs.SolvesHTTP01(publicIssuer),
+		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: inputs.SolvesHTTP01(publicIssuer), Gateway: gateway,
 	}
 	return nil
 }

@@ -45,6 +45,7 @@ func setup(mgr ctrl.Manager, clk clock.PassiveClock) error {
 		(&ProvincePortalReconciler{deps: d}).SetupWithManager,
 		(&OneStopShopReconciler{deps: d}).SetupWithManager,
 		(&DocExchangeNodeReconciler{deps: d}).SetupWithManager,
+		(&IntegrationPlatformReconciler{deps: d}).SetupWithManager,
 		(&NationalPlatformReconciler{deps: d}).SetupWithManager,
 		(&PlatformReleaseReconciler{deps: d}).SetupWithManager,
 		(&ProvinceReconciler{deps: d}).SetupWithManager,

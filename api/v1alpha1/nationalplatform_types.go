@@ -89,6 +89,13 @@ type DataExchange struct {
 	// tokenURL issues OAuth2 client-credentials tokens for the gateway.
 	// +required
 	TokenURL HTTPSURL `json:"tokenURL"`
+	// egressCIDRs are the networks of the gateway and token endpoint: the
+	// only addresses a province's integration platform may reach (with
+	// DNS). network.nationalEgressCIDRs when unset.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=32
+	EgressCIDRs []CIDR `json:"egressCIDRs,omitempty"`
 }
 
 // DocumentAxis is the national document exchange axis.

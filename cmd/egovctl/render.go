@@ -15,7 +15,7 @@ func newRenderCommand(name string, c *cluster) *cobra.Command {
 		Use:   "render -f DIR_OR_FILE...",
 		Short: "Print the objects the operator would apply for a province's manifests",
 		Long: `Print, without a cluster, exactly the objects the operator would apply for the
-ProvincePortals, OneStopShops and DocExchangeNodes in the manifests, as
+ProvincePortals, OneStopShops, DocExchangeNodes and IntegrationPlatforms in the manifests, as
 sorted YAML (by kind, then name). It renders through the same functions as
 the operator, from:
 
@@ -34,14 +34,18 @@ CA issuer, the provincial SubCA and the public issuers exist and issue (a
 public issuer solves ACME HTTP-01 only when it is in the manifests and says
 so); every Certificate was issued once (revision 1) and is Ready; document
 storage claims have spec.storage.size; the portal's published ConfigMaps hold
-what its render holds. A release that is missing or not conformant, a
+what its render holds. An IntegrationPlatform is rendered, but routes the
+portal and one-stop-shop through its gateway only when its status says the
+gateway serves (status.gatewayURL, as in an object read back with kubectl
+get -o yaml), as the operator does; a new one renders the direct path the
+operator applies first. A release that is missing or not conformant, a
 portal domain outside its province's domains, or a OneStopShop or
 DocExchangeNode whose ProvincePortal is not in the manifests is an error, as
 the operator applies nothing for them; other admission rules are not checked
 here.
 
-Files are YAML or JSON, one or many documents each; a directory gives its
-files (not its subdirectories), kustomization files skipped. Kinds other than
+Files are YAML or JSON, one or many documents each; a directory gives the
+files under it, kustomization files skipped. Kinds other than
 those above are ignored.`,
 		Example: examples(name, `
 # Hà Tĩnh's stack from the samples

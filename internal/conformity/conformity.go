@@ -42,6 +42,10 @@ var Required = []Requirement{
 	{Component: platformv1alpha1.ComponentDocExchange, Regulations: []string{"QCVN 102:2016/BTTTT"}},
 	// The telemetry collector processes no dossier: no regulation names it.
 	{Component: platformv1alpha1.ComponentCollector},
+	// The provincial data integration platform (LGSP) as the e-Government
+	// Architecture Framework 2.0 (QĐ 2323/QĐ-BTTTT) defines it: a framework,
+	// so criteria met, not a regulation declared.
+	{Component: platformv1alpha1.ComponentIntegration, Criteria: []string{"QĐ 2323/QĐ-BTTTT"}},
 }
 
 // vietnam is the time zone a declaration's last day is counted in; Vietnam

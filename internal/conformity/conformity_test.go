@@ -110,9 +110,22 @@ func TestCheck(t *testing.T) {
 	}, {
 		name: "a role outside the table needs only a current declaration",
 		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {
-			return append(c, declared("integration", "2026-12-31", "QCVN 109:2017/BTTTT"))
+			return append(c, declared("reporting", "2026-12-31", "QCVN 109:2017/BTTTT"))
 		},
 		nextExpiry: vietnamTime("2027-01-01 00:00:00"),
+	}, {
+		name: "integration meeting the e-Government Architecture Framework",
+		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {
+			return append(c, meeting(declared("integration", "2027-02-28", "QCVN 109:2017/BTTTT"), "QĐ 2323/QĐ-BTTTT"))
+		},
+		nextExpiry: vietnamTime("2027-03-01 00:00:00"),
+	}, {
+		name: "integration not meeting the e-Government Architecture Framework",
+		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {
+			return append(c, declared("integration", "2027-02-28", "QĐ 2323/QĐ-BTTTT"))
+		},
+		problems:   []string{"component integration does not state it meets QĐ 2323/QĐ-BTTTT"},
+		nextExpiry: vietnamTime("2027-03-01 00:00:00"),
 	}, {
 		name: "a validUntil that is no date",
 		components: func(c []platformv1alpha1.Component) []platformv1alpha1.Component {

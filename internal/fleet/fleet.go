@@ -120,7 +120,8 @@ func secret(namespace, name string, data map[string]string) *corev1.Secret {
 
 // Province returns a province's namespace (assigned to it by central ops,
 // enforcing the restricted Pod Security Standard), its placeholder
-// credentials and its ProvincePortal, OneStopShop and DocExchangeNode.
+// credentials and its ProvincePortal, OneStopShop, DocExchangeNode and
+// IntegrationPlatform.
 func Province(u provinces.Unit) []client.Object {
 	ns := Namespace(u)
 	typeMeta := func(kind string) metav1.TypeMeta {
@@ -153,6 +154,7 @@ func Province(u provinces.Unit) []client.Object {
 		secret(ns, "vnpost-callback-credentials", map[string]string{"clientID": "vnpost", "clientSecret": "demo"}),
 		secret(ns, "vnpost-credentials", map[string]string{"customerCode": "demo", "apiKey": "demo"}),
 		secret(ns, "axis-credentials", map[string]string{"systemID": "demo", "secretKey": "demo"}),
+		secret(ns, "ndxp-credentials", map[string]string{"clientID": "lgsp-" + u.Slug, "clientSecret": "demo"}),
 		&platformv1alpha1.ProvincePortal{
 			TypeMeta: typeMeta("ProvincePortal"), ObjectMeta: meta,
 			Spec: platformv1alpha1.ProvincePortalSpec{
@@ -202,5 +204,25 @@ func Province(u provinces.Unit) []client.Object {
 				ClientSelector: &platformv1alpha1.LabelSelector{MatchLabels: map[string]platformv1alpha1.LabelValue{"app.kubernetes.io/name": "qlvb"}},
 			},
 		},
+		&platformv1alpha1.IntegrationPlatform{
+			TypeMeta: typeMeta("IntegrationPlatform"), ObjectMeta: meta,
+			Spec: platformv1alpha1.IntegrationPlatformSpec{
+				PortalRef: portalRef,
+				Connectors: []platformv1alpha1.Connector{
+					{Name: "population", Service: platformv1alpha1.ServicePopulation, Systems: systems(platformv1alpha1.SystemPortal, platformv1alpha1.SystemOneStopShop)},
+					{Name: "civil-status", Service: platformv1alpha1.ServiceCivilStatus, Systems: systems(platformv1alpha1.SystemPortal, platformv1alpha1.SystemOneStopShop)},
+				},
+				NDXPCredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "ndxp-credentials"},
+			},
+		},
 	}
+}
+
+// systems names systems of the stack a connector lets through.
+func systems(names ...string) []platformv1alpha1.ConnectorSystem {
+	out := make([]platformv1alpha1.ConnectorSystem, len(names))
+	for i, name := range names {
+		out[i] = platformv1alpha1.ConnectorSystem{Name: name}
+	}
+	return out
 }

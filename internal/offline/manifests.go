@@ -21,13 +21,14 @@ import (
 // Manifests are the objects a render reads, decoded with the API server's
 // defaults applied. Other kinds in the files are ignored.
 type Manifests struct {
-	National    *platformv1alpha1.NationalPlatform
-	Releases    map[string]*platformv1alpha1.PlatformRelease
-	Provinces   map[platformv1alpha1.ProvinceCode]*platformv1alpha1.Province
-	Assignments map[string]*platformv1alpha1.ProvinceAssignment
-	Portals     []*platformv1alpha1.ProvincePortal
-	Shops       []*platformv1alpha1.OneStopShop
-	Nodes       []*platformv1alpha1.DocExchangeNode
+	National     *platformv1alpha1.NationalPlatform
+	Releases     map[string]*platformv1alpha1.PlatformRelease
+	Provinces    map[platformv1alpha1.ProvinceCode]*platformv1alpha1.Province
+	Assignments  map[string]*platformv1alpha1.ProvinceAssignment
+	Portals      []*platformv1alpha1.ProvincePortal
+	Shops        []*platformv1alpha1.OneStopShop
+	Nodes        []*platformv1alpha1.DocExchangeNode
+	Integrations []*platformv1alpha1.IntegrationPlatform
 	// Secrets hold their stringData merged into data, as the API server stores them.
 	Secrets map[types.NamespacedName]*corev1.Secret
 	// Issuers are cert-manager Issuers and ClusterIssuers, by kind/namespace/name.
@@ -80,6 +81,7 @@ func Decode(docs []*unstructured.Unstructured) (*Manifests, error) {
 	sortByKey(m.Portals)
 	sortByKey(m.Shops)
 	sortByKey(m.Nodes)
+	sortByKey(m.Integrations)
 	return m, nil
 }
 
@@ -141,6 +143,10 @@ func (m *Manifests) addPlatform(u *unstructured.Unstructured) error {
 		d := &platformv1alpha1.DocExchangeNode{}
 		err = into(u, d)
 		m.Nodes = append(m.Nodes, d)
+	case "IntegrationPlatform":
+		i := &platformv1alpha1.IntegrationPlatform{}
+		err = into(u, i)
+		m.Integrations = append(m.Integrations, i)
 	}
 	return err
 }

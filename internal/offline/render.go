@@ -75,6 +75,11 @@ func (m *Manifests) checkPortalRefs() error {
 			return err
 		}
 	}
+	for _, i := range m.Integrations {
+		if err := check("IntegrationPlatform", i, i.Spec.PortalRef); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -106,11 +111,36 @@ func (m *Manifests) stackOf(p *platformv1alpha1.ProvincePortal, now time.Time) (
 		}
 		stack = append(stack, issued(in.SecretVersions, func() []client.Object { return render.DocExchangeStack(in) })...)
 	}
+	for _, i := range m.Integrations {
+		if i.Namespace != p.Namespace || i.Spec.PortalRef.Name != p.Name {
+			continue
+		}
+		in, err := m.integrationInputs(i, portal, config, now)
+		if err != nil {
+			return nil, fmt.Errorf("IntegrationPlatform %s/%s: %w", i.Namespace, i.Name, err)
+		}
+		stack = append(stack, issued(in.SecretVersions, func() []client.Object { return render.IntegrationStack(in) })...)
+	}
 	return stack, nil
+}
+
+// gateway is the namespace's IntegrationPlatform whose gateway serves, as
+// its status says (status.gatewayURL, in objects read back from a cluster):
+// the reconcilers route the portal and one-stop-shop through it only then,
+// and keep the direct path to NDXP for a new one. The first by name, as they
+// choose among several.
+func (m *Manifests) gateway(namespace string) *platformv1alpha1.IntegrationPlatform {
+	for _, i := range m.Integrations {
+		if i.Namespace == namespace && i.Status.GatewayURL != "" {
+			return i
+		}
+	}
+	return nil
 }
 
 func (m *Manifests) portalInputs(p *platformv1alpha1.ProvincePortal, now time.Time) (render.PortalInputs, error) {
 	n := m.National
+	gateway := m.gateway(p.Namespace)
 	code := p.Spec.Province.Code
 	domains := inputs.Domains(m.Provinces[code], code)
 	if err := inputs.CheckHost(domains, "spec.domain", string(p.Spec.Domain), code); err != nil {
@@ -121,7 +151,7 @@ func (m *Manifests) portalInputs(p *platformv1alpha1.ProvincePortal, now time.Ti
 		return render.PortalInputs{}, err
 	}
 	versions := map[string]string{}
-	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil {
+	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil && gateway == nil {
 		if err := m.addSecretVersion(versions, p.Namespace, ref.Name, inputs.NationalCredentialKeys...); err != nil {
 			return render.PortalInputs{}, err
 		}
@@ -142,7 +172,7 @@ func (m *Manifests) portalInputs(p *platformv1alpha1.ProvincePortal, now time.Ti
 	}
 	return render.PortalInputs{
 		Portal: p, National: n, Domains: domains, Release: release, Component: component,
-		TrustedRoots: trust.Check(n.Spec.Trust.TrustedRoots, now).Valid, SecretVersions: versions, Collector: collector,
+		TrustedRoots: trust.Check(n.Spec.Trust.TrustedRoots, now).Valid, SecretVersions: versions, Collector: collector, Gateway: gateway,
 		PublicIssuerSolvesHTTP01: inputs.SolvesHTTP01(publicIssuer),
 	}, nil
 }
@@ -158,7 +188,7 @@ func (m *Manifests) shopInputs(s *platformv1alpha1.OneStopShop, portal render.Po
 	if pd := s.Spec.PostalDelivery; err == nil && pd != nil && pd.Enabled && pd.CredentialsSecretRef != nil {
 		err = m.addSecretVersion(versions, s.Namespace, pd.CredentialsSecretRef.Name, inputs.PostalCredentialKeys...)
 	}
-	if ref := portal.Portal.Spec.NationalCredentialsSecretRef; err == nil && ref != nil {
+	if ref := portal.Portal.Spec.NationalCredentialsSecretRef; err == nil && ref != nil && portal.Gateway == nil {
 		err = m.addSecretVersion(versions, s.Namespace, ref.Name, inputs.NationalCredentialKeys...)
 	}
 	// The endpoints the national portal and VNPost call, and the login
@@ -175,7 +205,7 @@ func (m *Manifests) shopInputs(s *platformv1alpha1.OneStopShop, portal render.Po
 	}
 	return render.OneStopShopInputs{
 		Shop: s, Portal: portal.Portal, National: portal.National, Release: release, Component: component,
-		PortalConfig: config, SecretVersions: versions,
+		PortalConfig: config, SecretVersions: versions, Gateway: portal.Gateway,
 	}, err
 }
 
@@ -195,6 +225,23 @@ func (m *Manifests) nodeInputs(d *platformv1alpha1.DocExchangeNode, portal rende
 		Node: d, Portal: portal.Portal, National: portal.National, Release: release, Component: component,
 		PortalConfig: config, TemplateSize: d.Spec.Storage.Size, SecretVersions: versions,
 	}, err
+}
+
+func (m *Manifests) integrationInputs(i *platformv1alpha1.IntegrationPlatform, portal render.PortalInputs, config render.PortalConfig, now time.Time) (render.IntegrationInputs, error) {
+	release, component, err := m.release(portal.Portal, platformv1alpha1.ComponentIntegration, now)
+	if err != nil {
+		return render.IntegrationInputs{}, err
+	}
+	versions := map[string]string{}
+	for name, keys := range render.IntegrationSecretKeys(i.Spec) {
+		if err := m.addSecretVersion(versions, i.Namespace, name, keys...); err != nil {
+			return render.IntegrationInputs{}, err
+		}
+	}
+	return render.IntegrationInputs{
+		Platform: i, Portal: portal.Portal, National: portal.National, Release: release, Component: component,
+		TrustBundle: config.TrustBundle, SecretVersions: versions,
+	}, nil
 }
 
 // release resolves the portal's effective release, as every kind of its

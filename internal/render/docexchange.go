@@ -5,12 +5,10 @@ import (
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
@@ -195,10 +193,10 @@ func parseDurationOr(s string, def time.Duration) time.Duration {
 	return def
 }
 
-// headlessService gives the StatefulSet's pods stable names.
-func headlessService(o Owner) *corev1.Service {
-	svc := Service(o, RoleEdxmlNode)
-	svc.ObjectMeta = o.Meta(RoleEdxmlHeadless, RoleEdxmlNode)
+// headlessService gives a StatefulSet's pods of component stable names.
+func headlessService(o Owner, role, component string) *corev1.Service {
+	svc := Service(o, component)
+	svc.ObjectMeta = o.Meta(role, component)
 	svc.Spec.ClusterIP = corev1.ClusterIPNone
 	svc.Spec.PublishNotReadyAddresses = true
 	return svc
@@ -239,32 +237,9 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		Annotations: annotations, Serves: true,
 		ExtraMounts: []corev1.VolumeMount{{Name: DocumentsVolume, MountPath: documentsMountPath}},
 	}
-	claimLabels := o.Labels(RoleEdxmlNode)
-	statefulSet := &appsv1.StatefulSet{
-		TypeMeta:   typeMeta("apps/v1", "StatefulSet"),
-		ObjectMeta: workloadMeta(o, w),
-		Spec: appsv1.StatefulSetSpec{
-			Replicas:    ptr.To[int32](1),
-			ServiceName: o.Name(RoleEdxmlHeadless),
-			Selector:    metaSelector(o.SelectorLabels(RoleEdxmlNode)),
-			Template:    PodTemplate(o, w),
-			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{{
-				ObjectMeta: metav1.ObjectMeta{Name: DocumentsVolume, Labels: claimLabels},
-				Spec: corev1.PersistentVolumeClaimSpec{
-					AccessModes:      []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
-					StorageClassName: d.Spec.Storage.StorageClassName,
-					Resources: corev1.VolumeResourceRequirements{
-						Requests: corev1.ResourceList{corev1.ResourceStorage: in.TemplateSize},
-					},
-				},
-			}},
-			// The documents outlive the node: its claims are never deleted with it.
-			PersistentVolumeClaimRetentionPolicy: &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
-				WhenDeleted: appsv1.RetainPersistentVolumeClaimRetentionPolicyType,
-				WhenScaled:  appsv1.RetainPersistentVolumeClaimRetentionPolicyType,
-			},
-		},
-	}
+	statefulSet := RetainedStatefulSet(o, w, 1, o.Name(RoleEdxmlHeadless), ClaimTemplate{
+		Name: DocumentsVolume, Size: in.TemplateSize, StorageClassName: d.Spec.Storage.StorageClassName,
+	})
 	var clients []networkingv1.NetworkPolicyPeer
 	if d.Spec.ClientSelector != nil {
 		clients = []networkingv1.NetworkPolicyPeer{{PodSelector: d.Spec.ClientSelector.Selector()}}
@@ -274,7 +249,7 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		SigningCertificate(o, d, p),
 		ConfigMap(o, RoleEdxmlConfig, config),
 		ConfigMap(o, RoleEdxmlAgencies, agencies),
-		headlessService(o),
+		headlessService(o, RoleEdxmlHeadless, RoleEdxmlNode),
 		Service(o, RoleEdxmlNode),
 		statefulSet,
 		ComponentPolicy(o, RoleEdxmlNode, clients, append(axisEgress(d.Spec.Axis, n), append(externalSignerEgress(d.Spec.Signing.External), offSiteBackupEgress(d.Spec.OffSiteBackup)...)...)),

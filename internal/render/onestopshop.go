@@ -45,6 +45,8 @@ type OneStopShopInputs struct {
 	PortalConfig PortalConfig
 	// SecretVersions are the versions of what the pods use, as for the portal.
 	SecretVersions map[string]string
+	// Gateway is the namespace's serving IntegrationPlatform, as for the portal.
+	Gateway *platformv1alpha1.IntegrationPlatform
 }
 
 // OneStopShopOwner returns the Owner of a OneStopShop's children; they carry
@@ -170,9 +172,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 		{Name: "units", Path: unitsMountPath, ConfigMap: o.Name(RoleMotcuaUnits)},
 	}
 	workerMounts := append([]Mount(nil), mounts...)
-	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil {
-		workerMounts = append(workerMounts, Mount{Name: "national-credentials", Path: CredentialsMountPath + "/national", Secret: ref.Name})
-	}
+	workerMounts = append(workerMounts, nationalCredentialsMounts(p, in.Gateway)...)
 	if pd := s.Spec.PostalDelivery; pd != nil && pd.Enabled && pd.CredentialsSecretRef != nil {
 		workerMounts = append(workerMounts, Mount{Name: "postal", Path: CredentialsMountPath + "/postal", Secret: pd.CredentialsSecretRef.Name})
 	}
@@ -219,9 +219,10 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 		Service(o, RoleMotcuaWeb),
 		Ingress(o, RoleMotcuaWeb, ingressClass(p), host, path, tlsSecret),
 		ComponentPolicy(o, RoleMotcuaWeb,
-			[]networkingv1.NetworkPolicyPeer{Peer(network.IngressController())}, ssoPeers(s, n), databaseEgress(s.Spec.Database)...),
+			[]networkingv1.NetworkPolicyPeer{Peer(network.IngressController())}, ssoPeers(s, n),
+			append(databaseEgress(s.Spec.Database), gatewayEgress(in.Gateway)...)...),
 		ComponentPolicy(o, RoleMotcuaWorker, nil,
-			append(CIDRPeers(network.NationalEgressCIDRs), postalPeers(n)...), databaseEgress(s.Spec.Database)...),
+			append(nationalPeers(n, in.Gateway), postalPeers(n)...), append(databaseEgress(s.Spec.Database), gatewayEgress(in.Gateway)...)...),
 	)
 	if replicas >= 2 {
 		objs = append(objs, PodDisruptionBudget(o, RoleMotcuaWeb))

@@ -44,6 +44,9 @@ type PortalInputs struct {
 	// PublicIssuerSolvesHTTP01 is true when spec.ingress.issuerRef is an ACME
 	// issuer with an HTTP-01 solver.
 	PublicIssuerSolvesHTTP01 bool
+	// Gateway is the namespace's IntegrationPlatform once its gateway
+	// serves: the stack reaches NDXP through it. nil: directly.
+	Gateway *platformv1alpha1.IntegrationPlatform
 }
 
 // PortalOwner returns the Owner of a ProvincePortal's children.
@@ -81,28 +84,39 @@ func PortalSecretRefs(spec platformv1alpha1.ProvincePortalSpec) []string {
 	return names
 }
 
+// DataExchangeGatewayKey is the interconnect key naming where the stack
+// reaches NDXP: NDXP's gateway, or the province's integration platform.
+const DataExchangeGatewayKey = "EGOV_DATA_EXCHANGE_GATEWAY_URL"
+
 // Interconnect is the configuration every workload of the province reads:
 // who the province is and where the national systems are. Credentials are
-// not here: they stay in the user's Secrets, mounted by reference.
-func Interconnect(p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform) map[string]string {
+// not here: they stay in the user's Secrets, mounted by reference. Through
+// a gateway the stack reaches NDXP at the gateway, with neither token
+// endpoint nor credentials: the gateway holds them.
+func Interconnect(p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform, gateway *platformv1alpha1.IntegrationPlatform) map[string]string {
 	unit := provinceUnit(p)
 	data := map[string]string{
-		"EGOV_PROVINCE_CODE":             unit.Code,
-		"EGOV_PROVINCE_NAME":             unit.FullName(),
-		"EGOV_ENVIRONMENT":               p.Spec.Environment,
-		"EGOV_ORGAN_ID":                  string(p.Spec.OrganID),
-		"EGOV_PORTAL_URL":                PortalURL(p),
-		"EGOV_NATIONAL_PORTAL_URL":       string(n.Spec.PublicServicePortal.URL),
-		"EGOV_NATIONAL_SYNC_URL":         string(n.Spec.PublicServicePortal.SyncURL),
-		"EGOV_SSO_ISSUER_URL":            string(n.Spec.PublicServicePortal.SSOIssuerURL),
-		"EGOV_DATA_EXCHANGE_GATEWAY_URL": string(n.Spec.DataExchange.GatewayURL),
-		"EGOV_DATA_EXCHANGE_TOKEN_URL":   string(n.Spec.DataExchange.TokenURL),
-		"EGOV_DOCUMENT_AXIS_URL":         string(n.Spec.DocumentAxis.URL),
-		"EGOV_TLS_DIR":                   TLSMountPath,
-		"EGOV_CLIENT_CERT_DIR":           ClientMountPath,
-		"EGOV_TRUST_BUNDLE":              TrustBundleMountPath + "/" + TrustBundleKey,
-		"EGOV_NATIONAL_CREDENTIALS_DIR":  CredentialsMountPath + "/national",
-		"EGOV_SSO_CLIENT_SECRET_DIR":     CredentialsMountPath + "/sso",
+		"EGOV_PROVINCE_CODE":            unit.Code,
+		"EGOV_PROVINCE_NAME":            unit.FullName(),
+		"EGOV_ENVIRONMENT":              p.Spec.Environment,
+		"EGOV_ORGAN_ID":                 string(p.Spec.OrganID),
+		"EGOV_PORTAL_URL":               PortalURL(p),
+		"EGOV_NATIONAL_PORTAL_URL":      string(n.Spec.PublicServicePortal.URL),
+		"EGOV_NATIONAL_SYNC_URL":        string(n.Spec.PublicServicePortal.SyncURL),
+		"EGOV_SSO_ISSUER_URL":           string(n.Spec.PublicServicePortal.SSOIssuerURL),
+		DataExchangeGatewayKey:          string(n.Spec.DataExchange.GatewayURL),
+		"EGOV_DATA_EXCHANGE_TOKEN_URL":  string(n.Spec.DataExchange.TokenURL),
+		"EGOV_DOCUMENT_AXIS_URL":        string(n.Spec.DocumentAxis.URL),
+		"EGOV_TLS_DIR":                  TLSMountPath,
+		"EGOV_CLIENT_CERT_DIR":          ClientMountPath,
+		"EGOV_TRUST_BUNDLE":             TrustBundleMountPath + "/" + TrustBundleKey,
+		"EGOV_NATIONAL_CREDENTIALS_DIR": CredentialsMountPath + "/national",
+		"EGOV_SSO_CLIENT_SECRET_DIR":    CredentialsMountPath + "/sso",
+	}
+	if gateway != nil {
+		data[DataExchangeGatewayKey] = GatewayURL(gateway)
+		delete(data, "EGOV_DATA_EXCHANGE_TOKEN_URL")
+		delete(data, "EGOV_NATIONAL_CREDENTIALS_DIR")
 	}
 	if n.Spec.Postal != nil {
 		data["EGOV_POSTAL_URL"] = string(n.Spec.Postal.URL)
@@ -144,7 +158,7 @@ func PortalStack(in PortalInputs) []client.Object {
 	if ref := PublicIssuerRef(p); ref != nil {
 		tlsIssuer = IssuerRef(*ref)
 	}
-	interconnect := Interconnect(p, n)
+	interconnect := Interconnect(p, n, in.Gateway)
 	bundle := TrustBundle(in.TrustedRoots)
 
 	mounts := []Mount{
@@ -152,9 +166,7 @@ func PortalStack(in PortalInputs) []client.Object {
 		{Name: "client", Path: ClientMountPath, Secret: KeypairSecret(o.Name(RoleClient))},
 		{Name: "trust", Path: TrustBundleMountPath, ConfigMap: o.Name(RoleTrustBundle)},
 	}
-	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil {
-		mounts = append(mounts, Mount{Name: "national-credentials", Path: CredentialsMountPath + "/national", Secret: ref.Name})
-	}
+	mounts = append(mounts, nationalCredentialsMounts(p, in.Gateway)...)
 	if p.Spec.SSO != nil && p.Spec.SSO.ClientSecretRef != nil {
 		mounts = append(mounts, Mount{Name: "sso", Path: CredentialsMountPath + "/sso", Secret: p.Spec.SSO.ClientSecretRef.Name})
 	}
@@ -179,7 +191,7 @@ func PortalStack(in PortalInputs) []client.Object {
 		DNSPolicy(o, network.DNS()),
 		ComponentPolicy(o, RolePortal,
 			[]networkingv1.NetworkPolicyPeer{Peer(network.IngressController())},
-			CIDRPeers(network.NationalEgressCIDRs)),
+			nationalPeers(n, in.Gateway), gatewayEgress(in.Gateway)...),
 	}
 	if in.PublicIssuerSolvesHTTP01 {
 		objs = append(objs, ACMESolverPolicy(o, network.IngressController()))
@@ -199,4 +211,31 @@ func PortalStack(in PortalInputs) []client.Object {
 // Describe names an object as kind/name for messages.
 func Describe(obj client.Object) string {
 	return fmt.Sprintf("%s/%s", obj.GetObjectKind().GroupVersionKind().Kind, obj.GetName())
+}
+
+// nationalCredentialsMounts mount the province's NDXP credentials, unless
+// the stack reaches NDXP through a gateway: then only the gateway holds them.
+func nationalCredentialsMounts(p *platformv1alpha1.ProvincePortal, gateway *platformv1alpha1.IntegrationPlatform) []Mount {
+	ref := p.Spec.NationalCredentialsSecretRef
+	if ref == nil || gateway != nil {
+		return nil
+	}
+	return []Mount{{Name: "national-credentials", Path: CredentialsMountPath + "/national", Secret: ref.Name}}
+}
+
+// nationalPeers are the national networks a system reaches on 443: NDXP's
+// own among them only without a gateway.
+func nationalPeers(n *platformv1alpha1.NationalPlatform, gateway *platformv1alpha1.IntegrationPlatform) []networkingv1.NetworkPolicyPeer {
+	if gateway != nil {
+		return CIDRPeers(n.Spec.Network.NationalEgressCIDRs)
+	}
+	return CIDRPeers(n.Spec.Network.NationalEgressCIDRs, n.Spec.DataExchange.EgressCIDRs)
+}
+
+// gatewayEgress lets a system reach the gateway, when there is one.
+func gatewayEgress(gateway *platformv1alpha1.IntegrationPlatform) []networkingv1.NetworkPolicyEgressRule {
+	if gateway == nil {
+		return nil
+	}
+	return []networkingv1.NetworkPolicyEgressRule{GatewayEgress(gateway)}
 }

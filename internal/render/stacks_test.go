@@ -95,7 +95,7 @@ func testNodeInputs() DocExchangeInputs {
 // testPortalConfig is the configuration the portal of in publishes once it
 // has applied in.
 func testPortalConfig(in PortalInputs) PortalConfig {
-	return PortalConfig{Interconnect: Interconnect(in.Portal, in.National), TrustBundle: TrustBundle(in.TrustedRoots)}
+	return PortalConfig{Interconnect: Interconnect(in.Portal, in.National, nil), TrustBundle: TrustBundle(in.TrustedRoots)}
 }
 
 func checkGolden(t *testing.T, name string, objs []client.Object) {
@@ -137,6 +137,8 @@ func TestEveryPodOfTheStackPassesRestrictedPodSecurity(t *testing.T) {
 	objs = append(objs, PortalStack(testPortalInputsWithSOC(4))...)
 	objs = append(objs, OneStopShopStack(testShopInputs(true))...)
 	objs = append(objs, DocExchangeStack(testNodeInputs())...)
+	objs = append(objs, IntegrationStack(testIntegrationInputs(4, false))...)
+	objs = append(objs, IntegrationStack(testIntegrationInputs(3, true))...)
 	pods := 0
 	for _, o := range objs {
 		var template *corev1.PodTemplateSpec
@@ -155,8 +157,8 @@ func TestEveryPodOfTheStackPassesRestrictedPodSecurity(t *testing.T) {
 			}
 		}
 	}
-	if pods != 7 {
-		t.Errorf("want the portal, collector, web, worker, inbound, postal callback and node pods, checked %d", pods)
+	if pods != 9 {
+		t.Errorf("want the portal, collector, web, worker, inbound, postal callback, node and both gateways' pods, checked %d", pods)
 	}
 }
 
@@ -246,7 +248,7 @@ func TestNodeChecksumFollowsThePortalsConfigMaps(t *testing.T) {
 	if checksum(in) != before {
 		t.Error("a national change the portal's ConfigMaps do not hold yet rolled the pods")
 	}
-	in.PortalConfig.Interconnect = Interconnect(in.Portal, in.National)
+	in.PortalConfig.Interconnect = Interconnect(in.Portal, in.National, nil)
 	if checksum(in) == before {
 		t.Error("the interconnect ConfigMap changed, the pods did not roll")
 	}

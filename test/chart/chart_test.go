@@ -156,8 +156,8 @@ func TestChartInstallsAHardenedManagerByDefault(t *testing.T) {
 			}
 		}
 	}
-	if n := len(named(objs, "CustomResourceDefinition")); n != 8 {
-		t.Errorf("%d CRDs rendered, want 8", n)
+	if n := len(named(objs, "CustomResourceDefinition")); n != 9 {
+		t.Errorf("%d CRDs rendered, want 9", n)
 	}
 	if len(named(objs, "ServiceMonitor")) != 0 {
 		t.Error("a ServiceMonitor is rendered by default: it needs the Prometheus Operator's CRD")
