@@ -5,6 +5,7 @@
 #
 #   BENCH_RUNS   convergence measurements (default 5)
 #   BENCH_IDLE   idle window (default 1m; 5m for the full measure)
+#   BENCH_PROVINCES  how many provinces (default 34; fewer for a quick check)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,4 +26,4 @@ trap 'hack/cluster.sh down' EXIT
 hack/cluster.sh up
 hack/install-operator.sh
 "$state/bench" --state "$state" --manager "$state/manager" --kubectl bin/k8s/kubectl \
-	--runs "${BENCH_RUNS:-5}" --idle "${BENCH_IDLE:-1m}" --out docs/benchmarks.md
+	--provinces "${BENCH_PROVINCES:-34}" --runs "${BENCH_RUNS:-5}" --idle "${BENCH_IDLE:-1m}" --out docs/benchmarks.md

@@ -24,6 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -74,7 +75,7 @@ func newBench(o options) (*bench, error) {
 	}
 	// A negative QPS turns client-go's rate limiter off.
 	operatorConfig.QPS = -1
-	b := &bench{o: o, units: provinces.All()}
+	b := &bench{o: o, units: provinces.All()[:min(max(o.provinces, 1), len(provinces.All()))]}
 	opts := client.Options{Scheme: scheme.New()}
 	if b.admin, err = client.New(adminConfig, opts); err != nil {
 		return nil, err
@@ -225,7 +226,7 @@ func (b *bench) pending(ctx context.Context, desired []client.Object) (int, stri
 		id := gvk.Kind + " " + obj.GetNamespace() + "/" + obj.GetName()
 		drift := "missing"
 		if l, ok := live[id]; ok {
-			if drift, err = controllers.Drift(s, l, obj); err != nil {
+			if drift, err = typedDrift(s, gvk, l, obj); err != nil {
 				return 0, "", fmt.Errorf("%s: %w", id, err)
 			}
 		}
@@ -235,6 +236,25 @@ func (b *bench) pending(ctx context.Context, desired []client.Object) (int, stri
 		}
 	}
 	return count, example, nil
+}
+
+// typedDrift is controllers.Drift on live decoded into its Go type, as
+// the operator reads it from its cache: atomic values compare as the
+// operator compares them.
+func typedDrift(s *k8sruntime.Scheme, gvk schema.GroupVersionKind, live *unstructured.Unstructured, desired client.Object) (string, error) {
+	typed, err := s.New(gvk)
+	if err != nil {
+		return "", err
+	}
+	if err := k8sruntime.DefaultUnstructuredConverter.FromUnstructured(live.Object, typed); err != nil {
+		return "", err
+	}
+	obj, ok := typed.(client.Object)
+	if !ok {
+		return "", fmt.Errorf("%s is not an object", gvk)
+	}
+	obj.GetObjectKind().SetGroupVersionKind(gvk)
+	return controllers.Drift(s, obj, desired)
 }
 
 // waitConverged polls until every desired child is in place. A failed

@@ -22,6 +22,7 @@ func main() {
 	flag.StringVar(&o.manager, "manager", "", "the manager binary to run")
 	flag.StringVar(&o.kubectl, "kubectl", "bin/k8s/kubectl", "the kubectl binary")
 	flag.StringVar(&o.samples, "samples", "config/samples", "directory of the national samples")
+	flag.IntVar(&o.provinces, "provinces", 34, "how many provinces (the first of the table) to set up; fewer for a quick check")
 	flag.IntVar(&o.runs, "runs", 5, "how many times to measure convergence (operator, floor and kubectl each)")
 	flag.DurationVar(&o.idle, "idle", time.Minute, "how long to count idle requests (5m for the full measure)")
 	flag.StringVar(&o.out, "out", "docs/benchmarks.md", "the file the report is written to")
@@ -35,7 +36,7 @@ func main() {
 
 type options struct {
 	state, manager, kubectl, samples, out string
-	runs                                  int
+	runs, provinces                       int
 	idle                                  time.Duration
 }
 
