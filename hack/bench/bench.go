@@ -24,7 +24,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -201,10 +200,11 @@ func (b *bench) list(ctx context.Context, gvk schema.GroupVersionKind) ([]unstru
 }
 
 // pending counts the desired children that are missing or differ from
-// their render, decided by the operator's own drift check; it returns one
-// of the differences to tell what is left.
+// their render, decided by the operator's own drift check on the objects
+// read as the operator reads them (typed, through controller-runtime's
+// client); it returns one of the differences to tell what is left.
 func (b *bench) pending(ctx context.Context, desired []client.Object) (int, string, error) {
-	live := map[string]*unstructured.Unstructured{}
+	live := map[string]client.Object{}
 	listed := map[schema.GroupVersionKind]bool{}
 	s := b.admin.Scheme()
 	count, example := 0, ""
@@ -214,19 +214,19 @@ func (b *bench) pending(ctx context.Context, desired []client.Object) (int, stri
 			return 0, "", err
 		}
 		if !listed[gvk] {
-			items, err := b.list(ctx, gvk)
+			items, err := b.listTyped(ctx, gvk)
 			if err != nil {
 				return 0, "", err
 			}
-			for i := range items {
-				live[gvk.Kind+" "+items[i].GetNamespace()+"/"+items[i].GetName()] = &items[i]
+			for _, item := range items {
+				live[gvk.Kind+" "+item.GetNamespace()+"/"+item.GetName()] = item
 			}
 			listed[gvk] = true
 		}
 		id := gvk.Kind + " " + obj.GetNamespace() + "/" + obj.GetName()
 		drift := "missing"
 		if l, ok := live[id]; ok {
-			if drift, err = typedDrift(s, gvk, l, obj); err != nil {
+			if drift, err = controllers.Drift(s, l, obj); err != nil {
 				return 0, "", fmt.Errorf("%s: %w", id, err)
 			}
 		}
@@ -238,23 +238,33 @@ func (b *bench) pending(ctx context.Context, desired []client.Object) (int, stri
 	return count, example, nil
 }
 
-// typedDrift is controllers.Drift on live decoded into its Go type, as
-// the operator reads it from its cache: atomic values compare as the
-// operator compares them.
-func typedDrift(s *k8sruntime.Scheme, gvk schema.GroupVersionKind, live *unstructured.Unstructured, desired client.Object) (string, error) {
-	typed, err := s.New(gvk)
+// listTyped lists every object of a kind into its Go type, TypeMeta set.
+func (b *bench) listTyped(ctx context.Context, gvk schema.GroupVersionKind) ([]client.Object, error) {
+	newList, err := b.admin.Scheme().New(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	if err := k8sruntime.DefaultUnstructuredConverter.FromUnstructured(live.Object, typed); err != nil {
-		return "", err
-	}
-	obj, ok := typed.(client.Object)
+	list, ok := newList.(client.ObjectList)
 	if !ok {
-		return "", fmt.Errorf("%s is not an object", gvk)
+		return nil, fmt.Errorf("%s is not a list", gvk)
 	}
-	obj.GetObjectKind().SetGroupVersionKind(gvk)
-	return controllers.Drift(s, obj, desired)
+	if err := b.admin.List(ctx, list); err != nil {
+		return nil, fmt.Errorf("list %s: %w", gvk.Kind, err)
+	}
+	items, err := meta.ExtractList(list)
+	if err != nil {
+		return nil, err
+	}
+	objs := make([]client.Object, 0, len(items))
+	for _, item := range items {
+		obj, ok := item.(client.Object)
+		if !ok {
+			return nil, fmt.Errorf("%s is not an object", gvk)
+		}
+		obj.GetObjectKind().SetGroupVersionKind(gvk)
+		objs = append(objs, obj)
+	}
+	return objs, nil
 }
 
 // waitConverged polls until every desired child is in place. A failed
