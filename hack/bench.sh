@@ -14,7 +14,7 @@ export EGOV_CLUSTER_STATE=$root/.state/bench
 state=$EGOV_CLUSTER_STATE
 # shellcheck source=versions.env
 source hack/versions.env
-export KWOK_VERSION
+export KWOK_VERSION KUBERNETES_VERSION
 
 hack/bootstrap.sh cluster helm
 mkdir -p "$state"

@@ -94,11 +94,21 @@ func (b *bench) versions() ([]Version, error) {
 	return []Version{
 		{"egov-operator", operatorVersion()},
 		{"Go", runtime.Version()},
-		{"Kubernetes (kube-apiserver)", server.GitVersion},
+		{"Kubernetes (kube-apiserver)", kubernetesVersion(server.GitVersion)},
 		{"controller-runtime", moduleVersion("sigs.k8s.io/controller-runtime")},
 		{"cert-manager", moduleVersion("github.com/cert-manager/cert-manager")},
 		{"kwok", os.Getenv("KWOK_VERSION")},
 	}, nil
+}
+
+// kubernetesVersion is the API server's version, or the pinned one
+// (KUBERNETES_VERSION from hack/versions.env) when the binary, built from
+// source by hack/bootstrap.sh, carries no version stamp.
+func kubernetesVersion(served string) string {
+	if strings.HasPrefix(served, "v0.0.0") && os.Getenv("KUBERNETES_VERSION") != "" {
+		return os.Getenv("KUBERNETES_VERSION")
+	}
+	return served
 }
 
 func (b *bench) setUpNational(ctx context.Context) error {

@@ -120,7 +120,7 @@ func (r Report) Markdown() string {
 	p("")
 	p("## Idle cost")
 	p("")
-	p("Requests the API server counted (apiserver_request_total) over %s after every stack was Ready, per minute.", r.Idle.Window)
+	p("Requests the API server counted (apiserver_request_total) over %s after every stack was Ready, per minute.", r.Idle.Window.Round(time.Second))
 	p("")
 	r.requestTable(&b, r.Idle)
 	p("")
