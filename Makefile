@@ -78,6 +78,10 @@ test-e2e: ## Run the end-to-end suite on its own local cluster (torn down even o
 	status=0; go test -tags e2e ./test/e2e/ -count=1 -v -timeout 40m || status=$$?; \
 	EGOV_CLUSTER_STATE=$(CURDIR)/.state/e2e hack/cluster.sh down; exit $$status
 
+.PHONY: bench
+bench: ## Measure convergence against the floor, time to Ready, idle and change cost on a local cluster; writes docs/benchmarks.md (BENCH_RUNS=5, BENCH_IDLE=1m).
+	hack/bench.sh
+
 ##@ Build
 
 .PHONY: build

@@ -23,22 +23,9 @@ go build -o "$state/manager" ./cmd/manager
 hack/cluster.sh up
 
 say "installing the operator from its Helm chart (charts/chart), all but the manager's Deployment"
-# No container runtime here to run the image: the chart installs the CRDs,
-# the ServiceAccount, the RBAC and the admission policies, and the manager
-# runs below as a process under that ServiceAccount. Its webhooks are
-# registered below by URL, so the chart's (behind a Service) are left out.
-bin/helm --kubeconfig "$state/admin.kubeconfig" upgrade --install egov-operator charts/chart \
-	--namespace egov-operator-system --create-namespace \
-	--set manager.enabled=false --set webhook.enabled=false --set certManager.enabled=false >/dev/null
-kubectl wait --for condition=Established --timeout 60s crd --all >/dev/null
-
+hack/install-operator.sh
 say "running the manager as the chart's ServiceAccount egov-operator-system/egov-operator-controller-manager"
-token=$(kubectl create token egov-operator-controller-manager -n egov-operator-system --duration 24h)
 operator_kubeconfig=$state/operator.kubeconfig
-cp "$state/admin.kubeconfig" "$operator_kubeconfig"
-bin/k8s/kubectl --kubeconfig "$operator_kubeconfig" config set-credentials egov-operator --token "$token" >/dev/null
-bin/k8s/kubectl --kubeconfig "$operator_kubeconfig" config set-context local --user egov-operator >/dev/null
-bin/k8s/kubectl --kubeconfig "$operator_kubeconfig" config unset users.admin >/dev/null
 
 # The operator runs as a process on loopback here, not behind a Service: its
 # webhook server gets a certificate for 127.0.0.1 from cert-manager, and the

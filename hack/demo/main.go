@@ -9,18 +9,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
-	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
@@ -57,31 +52,9 @@ func run(kubeconfig, samples string, timeout time.Duration) error {
 	ctx := context.Background()
 	start := time.Now()
 
-	step("creating the national root CA and the ClusterIssuer %s", fleet.CAIssuer)
-	if err := fleet.Apply(ctx, c, fleet.NationalCA()...); err != nil {
+	step("creating the national root CA and the ClusterIssuer %s, then the NationalPlatform and the PlatformRelease from %s (publicTLS: Optional, as on a closed network)", fleet.CAIssuer, samples)
+	if err := fleet.ApplyNational(ctx, c, samples); err != nil {
 		return err
-	}
-	if err := waitFor(ctx, time.Minute, func() (bool, error) { return issuerReady(ctx, c, fleet.CAIssuer) }); err != nil {
-		return fmt.Errorf("the national CA did not become ready: %w", err)
-	}
-	step("applying the NationalPlatform and the PlatformRelease from %s (publicTLS: Optional, as on a closed network)", samples)
-	for _, name := range []string{"platform_v1alpha1_platformrelease.yaml", "platform_v1alpha1_nationalplatform.yaml"} {
-		objs, err := fleet.ReadManifests(filepath.Join(samples, name))
-		if err != nil {
-			return err
-		}
-		for _, o := range objs {
-			if o.GetKind() == "NationalPlatform" {
-				// The demo cluster is a closed network with no public CA: its
-				// production hosts keep the provincial SubCA's certificates.
-				if err := unstructured.SetNestedField(o.Object, string(platformv1alpha1.PublicTLSOptional), "spec", "trust", "publicTLS"); err != nil {
-					return err
-				}
-			}
-			if err := fleet.Apply(ctx, c, o); err != nil {
-				return err
-			}
-		}
 	}
 	step("applying all 34 provinces (namespace, Secrets, ProvincePortal, OneStopShop, DocExchangeNode)")
 	for _, u := range provinces.All() {
@@ -124,19 +97,6 @@ func waitFor(ctx context.Context, timeout time.Duration, done func() (bool, erro
 		}
 		time.Sleep(3 * time.Second)
 	}
-}
-
-func issuerReady(ctx context.Context, c client.Client, name string) (bool, error) {
-	ci := &cmapi.ClusterIssuer{}
-	if err := c.Get(ctx, types.NamespacedName{Name: name}, ci); err != nil {
-		return false, client.IgnoreNotFound(err)
-	}
-	for _, cond := range ci.Status.Conditions {
-		if cond.Type == cmapi.IssuerConditionReady && cond.Status == cmmeta.ConditionTrue {
-			return true, nil
-		}
-	}
-	return false, nil
 }
 
 // row is one province's line in the fleet table.
