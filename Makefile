@@ -54,8 +54,10 @@ lint: ## Fail on unformatted code, go vet or staticcheck findings.
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	go vet -tags e2e ./test/e2e/
+	go vet -tags reliability ./test/reliability/
 	$(BIN)/staticcheck ./...
 	$(BIN)/staticcheck -tags e2e ./test/e2e/
+	$(BIN)/staticcheck -tags reliability ./test/reliability/
 
 .PHONY: test
 test: manifests generate fmt vet envtest helm ## Run unit and integration tests (a real kube-apiserver and etcd), and lint and render the Helm chart.
@@ -81,6 +83,15 @@ test-e2e: ## Run the end-to-end suite on its own local cluster (torn down even o
 .PHONY: bench
 bench: ## Measure convergence against the floor, time to Ready, idle and change cost on a local cluster; writes docs/benchmarks.md (BENCH_RUNS=5, BENCH_IDLE=1m).
 	hack/bench.sh
+
+# -args -provinces 34 -kills 10 runs the reliability suite at full size.
+RELIABILITY_FLAGS ?=
+
+.PHONY: test-reliability
+test-reliability: ## Kill, restart and disturb the operator on its own local cluster and check nothing is lost (torn down even on failure).
+	hack/bootstrap.sh cluster
+	status=0; go test -tags reliability ./test/reliability/ -count=1 -v -timeout 60m $(RELIABILITY_FLAGS) || status=$$?; \
+	EGOV_CLUSTER_STATE=$(CURDIR)/.state/reliability hack/cluster.sh down; exit $$status
 
 ##@ Build
 

@@ -18,10 +18,9 @@ import (
 
 // heldWorkloads names (kind/name) the Deployments and StatefulSets of stack
 // that do not exist yet while some Certificate of the stack is not issued
-// and settled (a revision, Ready for its current spec, no issuance under
-// way): the pod template's checksum covers the certificates' revisions, so
-// a workload created before them would roll its pods as soon as they are
-// issued. A workload that exists is always applied. It returns the held
+// and settled (Ready for its current spec, no issuance under way): the pod
+// template's checksum covers the certificates' revisions, so a workload
+// created before them would roll its pods as soon as they are issued. A workload that exists is always applied. It returns the held
 // workloads and, when any is held, the certificates they wait for.
 func heldWorkloads(ctx context.Context, c client.Reader, stack []client.Object) (map[string]bool, []string, error) {
 	var unissued []string
@@ -34,7 +33,9 @@ func heldWorkloads(ctx context.Context, c client.Reader, stack []client.Object) 
 		if client.IgnoreNotFound(err) != nil {
 			return nil, nil, err
 		}
-		if err != nil || live.Status.Revision == nil || !certificateReady(live) || issuing(live) {
+		// Ready with no revision is settled too: a Certificate recreated over
+		// a key pair that is still current is Ready and never issued.
+		if err != nil || !certificateReady(live) || issuing(live) {
 			unissued = append(unissued, obj.GetName())
 		}
 	}

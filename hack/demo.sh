@@ -75,7 +75,8 @@ for path in $(kubectl get validatingwebhookconfiguration validating-webhook-conf
 done
 kubectl patch validatingwebhookconfiguration validating-webhook-configuration --type json -p "[$ops]" >/dev/null
 
-go run ./hack/demo --kubeconfig "$state/admin.kubeconfig" --samples config/samples
+# Arguments go to hack/demo: --provinces=false sets up the national objects only.
+go run ./hack/demo --kubeconfig "$state/admin.kubeconfig" --samples config/samples "$@"
 echo "Roll the fleet out to release egov-2027.01 in three waves, and watch it:"
 echo "  kubectl apply -f config/samples/rollout_egov-2027.01.yaml"
 echo "  kubectl get fleetrollout -w    # and kubectl get provinces: each province's release"
