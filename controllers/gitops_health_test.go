@@ -51,9 +51,10 @@ func TestArgoCDAndKstatusReadEveryKindAlike(t *testing.T) {
 	cases = append(cases, commonHealthCases("NationalPlatform", func() object { return &platformv1alpha1.NationalPlatform{} }, platformv1alpha1.ConditionCAIssuerReady)...)
 	cases = append(cases, commonHealthCases("PlatformRelease", func() object { return &platformv1alpha1.PlatformRelease{} }, platformv1alpha1.ConditionConformant)...)
 	for kind, newObj := range map[string]func() object{
-		"ProvincePortal":  func() object { return &platformv1alpha1.ProvincePortal{} },
-		"OneStopShop":     func() object { return &platformv1alpha1.OneStopShop{} },
-		"DocExchangeNode": func() object { return &platformv1alpha1.DocExchangeNode{} },
+		"ProvincePortal":      func() object { return &platformv1alpha1.ProvincePortal{} },
+		"OneStopShop":         func() object { return &platformv1alpha1.OneStopShop{} },
+		"DocExchangeNode":     func() object { return &platformv1alpha1.DocExchangeNode{} },
+		"IntegrationPlatform": func() object { return &platformv1alpha1.IntegrationPlatform{} },
 	} {
 		cases = append(cases, commonHealthCases(kind, newObj, platformv1alpha1.ConditionWorkloadReady)...)
 		cases = append(cases, rollingOutCase(t, kind, newObj()))

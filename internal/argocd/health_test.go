@@ -10,7 +10,7 @@ import (
 )
 
 func TestEveryKindWithAStatusIsChecked(t *testing.T) {
-	want := []string{"DocExchangeNode", "FleetRollout", "NationalPlatform", "OneStopShop", "PlatformRelease", "Province", "ProvincePortal"}
+	want := []string{"DocExchangeNode", "FleetRollout", "IntegrationPlatform", "NationalPlatform", "OneStopShop", "PlatformRelease", "Province", "ProvincePortal"}
 	if got := Kinds(); !slices.Equal(got, want) {
 		t.Errorf("Kinds() = %v; want %v (ProvinceAssignment has no status)", got, want)
 	}
