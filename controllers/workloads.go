@@ -9,6 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
@@ -39,7 +40,12 @@ func heldWorkloads(ctx context.Context, c client.Reader, stack []client.Object) 
 			unissued = append(unissued, obj.GetName())
 		}
 	}
-	if len(unissued) == 0 {
+	waitFor, err := routingToSettle(ctx, c, stack)
+	if err != nil {
+		return nil, nil, err
+	}
+	waitFor = append(unissued, waitFor...)
+	if len(waitFor) == 0 {
 		return nil, nil, nil
 	}
 	held := map[string]bool{}
@@ -57,7 +63,42 @@ func heldWorkloads(ctx context.Context, c client.Reader, stack []client.Object) 
 	if len(held) == 0 {
 		return nil, nil, nil
 	}
-	return held, unissued, nil
+	return held, waitFor, nil
+}
+
+// routingToSettle names the IntegrationPlatform of the stack's namespace
+// whose gateway is about to serve: the province's systems then switch to
+// it, and a workload created before would roll its pods at once. A gateway
+// that serves, a platform going away or one that is Stalled settles nothing
+// to wait for; the gateway's own workloads never wait for it.
+func routingToSettle(ctx context.Context, c client.Reader, stack []client.Object) ([]string, error) {
+	namespace := ""
+	for _, obj := range stack {
+		if isWorkload(obj) {
+			for _, ref := range obj.GetOwnerReferences() {
+				if ref.Kind == "IntegrationPlatform" {
+					return nil, nil
+				}
+			}
+			namespace = obj.GetNamespace()
+		}
+	}
+	if namespace == "" {
+		return nil, nil
+	}
+	list := &platformv1alpha1.IntegrationPlatformList{}
+	if err := c.List(ctx, list, client.InNamespace(namespace)); err != nil {
+		return nil, err
+	}
+	var waiting []string
+	for i := range list.Items {
+		p := &list.Items[i]
+		stalled := meta.IsStatusConditionTrue(p.Status.Conditions, platformv1alpha1.ConditionStalled)
+		if p.Status.GatewayURL == "" && p.DeletionTimestamp.IsZero() && !stalled {
+			waiting = append(waiting, "the gateway of IntegrationPlatform "+p.Name)
+		}
+	}
+	return waiting, nil
 }
 
 func isWorkload(obj client.Object) bool {
@@ -80,7 +121,7 @@ func observeWorkloads(ctx context.Context, c client.Reader, obj object, written 
 	}
 	if len(heldFor) > 0 {
 		set(false, platformv1alpha1.ReasonWaitingForCertificates,
-			fmt.Sprintf("the workloads are created once the certificates %v are issued, so their first pods start with them", heldFor))
+			fmt.Sprintf("the workloads are created once %v are ready (certificates issued, the gateway serving), so their first pods start with them", heldFor))
 		return nil
 	}
 	for _, w := range workloads {
