@@ -33,7 +33,9 @@ func TestNewWorkloadsWaitForTheGatewayAboutToServe(t *testing.T) {
 		want     []string
 	}{
 		{"gateway starting", platform(func(*platformv1alpha1.IntegrationPlatform) {}), portalWorkload, []string{"the gateway of IntegrationPlatform hatinh"}},
-		{"gateway serving", platform(func(p *platformv1alpha1.IntegrationPlatform) { p.Status.GatewayURL = "http://hatinh-lgsp-gateway.egov-hatinh.svc" }), portalWorkload, nil},
+		{"gateway serving", platform(func(p *platformv1alpha1.IntegrationPlatform) {
+			p.Status.GatewayURL = "http://hatinh-lgsp-gateway.egov-hatinh.svc"
+		}), portalWorkload, nil},
 		{"platform stalled", platform(func(p *platformv1alpha1.IntegrationPlatform) {
 			p.Status.Conditions = []metav1.Condition{{Type: platformv1alpha1.ConditionStalled, Status: metav1.ConditionTrue, Reason: "ComponentMissing"}}
 		}), portalWorkload, nil},

@@ -34,11 +34,9 @@ CA issuer, the provincial SubCA and the public issuers exist and issue (a
 public issuer solves ACME HTTP-01 only when it is in the manifests and says
 so); every Certificate was issued once (revision 1) and is Ready; document
 storage claims have spec.storage.size; the portal's published ConfigMaps hold
-what its render holds. An IntegrationPlatform is rendered, but routes the
-portal and one-stop-shop through its gateway only when its status says the
-gateway serves (status.gatewayURL, as in an object read back with kubectl
-get -o yaml), as the operator does; a new one renders the direct path the
-operator applies first. A release that is missing or not conformant, a
+what its render holds; an IntegrationPlatform's gateway serves, so the
+portal and one-stop-shop reach national data through it (the operator
+creates their workloads once it serves). A release that is missing or not conformant, a
 portal domain outside its province's domains, or a OneStopShop or
 DocExchangeNode whose ProvincePortal is not in the manifests is an error, as
 the operator applies nothing for them; other admission rules are not checked

@@ -124,15 +124,16 @@ func (m *Manifests) stackOf(p *platformv1alpha1.ProvincePortal, now time.Time) (
 	return stack, nil
 }
 
-// gateway is the namespace's IntegrationPlatform whose gateway serves, as
-// its status says (status.gatewayURL, in objects read back from a cluster):
-// the reconcilers route the portal and one-stop-shop through it only then,
-// and keep the direct path to NDXP for a new one. The first by name, as they
-// choose among several.
+// gateway is the namespace's IntegrationPlatform, its gateway taken as
+// serving like every other input only a live cluster knows: the operator
+// creates the stack's workloads once it serves, routed through it. The first
+// by name, as the reconcilers choose among several.
 func (m *Manifests) gateway(namespace string) *platformv1alpha1.IntegrationPlatform {
 	for _, i := range m.Integrations {
-		if i.Namespace == namespace && i.Status.GatewayURL != "" {
-			return i
+		if i.Namespace == namespace && i.DeletionTimestamp.IsZero() {
+			serving := i.DeepCopy()
+			serving.Status.GatewayURL = render.GatewayURL(i)
+			return serving
 		}
 	}
 	return nil

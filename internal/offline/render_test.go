@@ -87,17 +87,26 @@ func TestRenderOfTheSamplesEqualsWhatTheOperatorApplies(t *testing.T) {
 		create(t, &cmapi.ClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: name},
 			Spec: cmapi.IssuerSpec{IssuerConfig: cmapi.IssuerConfig{SelfSigned: &cmapi.SelfSignedIssuer{}}}})
 	}
+	// The samples' IntegrationPlatforms are left out: their gateways serve
+	// only once pods run, which envtest has no kubelet for, and until then
+	// the operator holds the stacks' new workloads back (they would roll as
+	// soon as the gateway serves), so there would be nothing to compare.
+	var docs []*unstructured.Unstructured
 	for _, file := range files {
 		objs, err := fleet.ReadManifests(file)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, u := range objs {
+			if u.GetKind() == "IntegrationPlatform" {
+				continue
+			}
+			docs = append(docs, u.DeepCopy())
 			create(t, u)
 		}
 	}
 
-	m, err := offline.Read(files...)
+	m, err := offline.Decode(docs)
 	if err != nil {
 		t.Fatal(err)
 	}
