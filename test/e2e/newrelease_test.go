@@ -64,7 +64,9 @@ func TestReleaseChangeIsReadyOnlyWhenNoOldPodRemains(t *testing.T) {
 		"ProvincePortal": versions[platformv1alpha1.ComponentPortal], "OneStopShop": versions[platformv1alpha1.ComponentOneStopShop],
 		"DocExchangeNode": versions[platformv1alpha1.ComponentDocExchange],
 	}
-	watchCtx, cancel := context.WithTimeout(ctx(), 6*time.Minute)
+	// The whole fleet rolls (about 450 pods on three kwok nodes): a budget
+	// for a busy machine, not a measure of speed.
+	watchCtx, cancel := context.WithTimeout(ctx(), 12*time.Minute)
 	defer cancel()
 	events := make(chan watch.Event)
 	remaining := map[string]bool{}
