@@ -67,12 +67,7 @@ func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	s := &nodeScope{node: node}
 	orig := node.DeepCopy()
 	err := runPhases(ctx, s, r.resolveInputs, r.checkSecurityLevel, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.reconcileSnapshots, r.observeChildren)
-	if s.portal.portal != nil {
-		node.Status.Province = string(s.portal.portal.Spec.Province.Code)
-	}
-	if s.portal.release != "" {
-		node.Status.Release = s.portal.release
-	}
+	s.portal.report(&node.Status.ProvinceStatus)
 	err = finish(ctx, r.Client, r.Recorder, node, orig, err, "the node exchanges documents as "+string(node.Spec.OrganID),
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionSigningCertificateReady,
 		platformv1alpha1.ConditionStorageBound, platformv1alpha1.ConditionWorkloadReady)

@@ -42,6 +42,17 @@ type portalInputs struct {
 	gateway *platformv1alpha1.IntegrationPlatform
 }
 
+// report records in a follower's status the province its portal serves and
+// the release it runs, once they are resolved.
+func (p portalInputs) report(status *platformv1alpha1.ProvinceStatus) {
+	if p.portal != nil {
+		status.Province = string(p.portal.Spec.Province.Code)
+	}
+	if p.release != "" {
+		status.Release = p.release
+	}
+}
+
 // resolvePortal resolves the ProvincePortal named by ref and what follows
 // from it, recording the PortalReady condition on obj. A missing portal is a
 // user error. A portal that is paused, Stalled, whose SubCA does not issue

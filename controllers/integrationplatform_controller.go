@@ -64,12 +64,7 @@ func (r *IntegrationPlatformReconciler) Reconcile(ctx context.Context, req ctrl.
 	orig := platform.DeepCopy()
 	err = runPhases(ctx, s, r.resolveInputs, r.checkSingleton, r.checkConnectors, r.resolveCredentials,
 		r.reconcileChildren, r.reconcileAuditStorage, r.observeChildren)
-	if s.portal.portal != nil {
-		platform.Status.Province = string(s.portal.portal.Spec.Province.Code)
-	}
-	if s.portal.release != "" {
-		platform.Status.Release = s.portal.release
-	}
+	s.portal.report(&platform.Status.ProvinceStatus)
 	err = finish(ctx, r.Client, r.Recorder, platform, orig, err, "the province's systems reach NDXP through "+render.GatewayURL(platform),
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionConnectorsConfigured, platformv1alpha1.ConditionCredentialsValid,
 		platformv1alpha1.ConditionCertificatesReady, platformv1alpha1.ConditionWorkloadReady)

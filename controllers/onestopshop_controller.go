@@ -52,12 +52,9 @@ func (r *OneStopShopReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	s := &shopScope{shop: shop}
 	orig := shop.DeepCopy()
 	err := runPhases(ctx, s, r.resolveInputs, r.checkSingleton, r.checkTLS, r.resolveSecrets, r.reconcileChildren, r.observeChildren)
+	s.portal.report(&shop.Status.ProvinceStatus)
 	if s.portal.portal != nil {
-		shop.Status.Province = string(s.portal.portal.Spec.Province.Code)
 		shop.Status.URL = render.OneStopShopURL(shop, s.portal.portal)
-	}
-	if s.portal.release != "" {
-		shop.Status.Release = s.portal.release
 	}
 	err = finish(ctx, r.Client, r.Recorder, shop, orig, err, "the one-stop-shop system is served at "+shop.Status.URL,
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionDatabaseConfigured,

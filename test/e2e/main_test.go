@@ -9,19 +9,14 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/go-logr/logr"
-	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
-	"github.com/egov-vn/egov-operator/internal/scheme"
 	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
@@ -32,38 +27,8 @@ var (
 
 func TestMain(m *testing.M) {
 	ctrllog.SetLogger(logr.Discard())
-	root := testenv.RepoRoot()
-	state = filepath.Join(root, ".state", "e2e")
-	os.Setenv("EGOV_CLUSTER_STATE", state)
-	code := run(m, root)
-	// The cluster goes down whatever happened above.
-	down := exec.Command(filepath.Join(root, "hack", "cluster.sh"), "down")
-	down.Stdout, down.Stderr = os.Stdout, os.Stderr
-	if err := down.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "cluster down:", err)
-	}
-	os.Exit(code)
-}
-
-// run brings the whole fleet up with the demo, then runs the tests.
-func run(m *testing.M, root string) int {
-	demo := exec.Command(filepath.Join(root, "hack", "demo.sh"))
-	demo.Dir, demo.Stdout, demo.Stderr = root, os.Stdout, os.Stderr
-	if err := demo.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "the demo did not bring the fleet up:", err)
-		return 1
-	}
-	cfg, err := clientcmd.BuildConfigFromFlags("", filepath.Join(state, "admin.kubeconfig"))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	cfg.QPS, cfg.Burst = 100, 200
-	if k8s, err = client.NewWithWatch(cfg, client.Options{Scheme: scheme.New()}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+	// The demo brings the whole fleet up, then the tests run.
+	os.Exit(testenv.RunOnLocalCluster(m, "e2e", func(c testenv.LocalCluster) { k8s, state = c.Client, c.State }))
 }
 
 // eventually polls check until it returns nil, failing after timeout.

@@ -12,20 +12,15 @@ package reliability
 import (
 	"context"
 	"flag"
-	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/go-logr/logr"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
-	"github.com/egov-vn/egov-operator/internal/scheme"
 	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
@@ -45,43 +40,11 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	ctrllog.SetLogger(logr.Discard())
 	root = testenv.RepoRoot()
-	state = filepath.Join(root, ".state", "reliability")
-	os.Setenv("EGOV_CLUSTER_STATE", state)
-	code := run(m)
-	// The cluster goes down whatever happened above.
-	down := exec.Command(filepath.Join(root, "hack", "cluster.sh"), "down")
-	down.Stdout, down.Stderr = os.Stdout, os.Stderr
-	if err := down.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "cluster down:", err)
-	}
-	os.Exit(code)
-}
-
-// run brings up the cluster, the operator and the national objects, with
-// no province: each test serves its provinces itself.
-func run(m *testing.M) int {
-	// The restarted processes of an earlier run logged to files of their own.
-	if err := os.RemoveAll(filepath.Join(state, "logs")); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	demo := exec.Command(filepath.Join(root, "hack", "demo.sh"), "--provinces=false")
-	demo.Dir, demo.Stdout, demo.Stderr = root, os.Stdout, os.Stderr
-	if err := demo.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "the demo did not bring the cluster up:", err)
-		return 1
-	}
-	var err error
-	if admin, err = clientcmd.BuildConfigFromFlags("", filepath.Join(state, "admin.kubeconfig")); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	admin.QPS, admin.Burst = 100, 200
-	if k8s, err = client.NewWithWatch(admin, client.Options{Scheme: scheme.New()}); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return m.Run()
+	// The cluster, the operator and the national objects, with no province:
+	// each test serves its provinces itself.
+	os.Exit(testenv.RunOnLocalCluster(m, "reliability", func(c testenv.LocalCluster) {
+		k8s, admin, state = c.Client, c.Admin, c.State
+	}, "--provinces=false"))
 }
 
 // eventually polls check until it returns nil, failing after timeout.
