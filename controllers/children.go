@@ -240,11 +240,12 @@ func deleteKeypairsExcept(ctx context.Context, c client.Client, secrets client.R
 // spec just written.
 type writes map[string]bool
 
-// applyAndRecord applies a stack, holding back new workloads until the
-// stack's certificates are issued, and records an Event naming what it
+// applyAndRecord applies a stack rendered with versions, holding back new
+// workloads until the stack's certificates are issued at the revisions the
+// stack was rendered with, and records an Event naming what it
 // wrote. It returns what it wrote and the certificates held workloads wait for.
-func applyAndRecord(ctx context.Context, a Applier, recorder events.EventRecorder, obj client.Object, owner render.Owner, stack []client.Object) (writes, []string, error) {
-	held, unissued, err := heldWorkloads(ctx, a.Client, stack)
+func applyAndRecord(ctx context.Context, a Applier, recorder events.EventRecorder, obj client.Object, owner render.Owner, stack []client.Object, versions map[string]string) (writes, []string, error) {
+	held, unissued, err := heldWorkloads(ctx, a.Client, stack, versions)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -172,7 +172,7 @@ func (r *DocExchangeNodeReconciler) scaleToZero(ctx context.Context, node *platf
 func (r *DocExchangeNodeReconciler) reconcileChildren(ctx context.Context, s *nodeScope) error {
 	owner := render.DocExchangeOwner(s.node, s.portal.portal)
 	var err error
-	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.node, owner, render.DocExchangeStack(s.inputs))
+	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.node, owner, render.DocExchangeStack(s.inputs), s.inputs.SecretVersions)
 	return err
 }
 

@@ -164,10 +164,19 @@ func certificateRevisions(ctx context.Context, c client.Reader, owner render.Own
 	for i := range list.Items {
 		cert := &list.Items[i]
 		if ownedBy(cert, owner.Object) && cert.Status.Revision != nil {
-			revisions["certificate/"+cert.Name] = fmt.Sprint(*cert.Status.Revision)
+			revisions["certificate/"+cert.Name] = revisionOf(cert)
 		}
 	}
 	return revisions, nil
+}
+
+// revisionOf is a Certificate's issuance revision as the pod templates'
+// checksums read it, empty before the first issuance.
+func revisionOf(cert *cmapi.Certificate) string {
+	if cert.Status.Revision == nil {
+		return ""
+	}
+	return fmt.Sprint(*cert.Status.Revision)
 }
 
 // recordInput records conditionType on obj from the outcome of resolving an

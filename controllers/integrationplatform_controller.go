@@ -111,7 +111,7 @@ func (r *IntegrationPlatformReconciler) resolveCredentials(ctx context.Context, 
 func (r *IntegrationPlatformReconciler) reconcileChildren(ctx context.Context, s *integrationScope) error {
 	owner := render.IntegrationOwner(s.platform, s.portal.portal)
 	var err error
-	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.platform, owner, render.IntegrationStack(s.inputs))
+	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.platform, owner, render.IntegrationStack(s.inputs), s.inputs.SecretVersions)
 	return err
 }
 

@@ -155,7 +155,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 func (r *OneStopShopReconciler) reconcileChildren(ctx context.Context, s *shopScope) error {
 	owner := render.OneStopShopOwner(s.shop, s.portal.portal)
 	var err error
-	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.shop, owner, render.OneStopShopStack(s.inputs))
+	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.shop, owner, render.OneStopShopStack(s.inputs), s.inputs.SecretVersions)
 	return err
 }
 

@@ -158,7 +158,7 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 func (r *ProvincePortalReconciler) reconcileChildren(ctx context.Context, s *portalScope) error {
 	p := s.portal
 	var err error
-	if s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, p, render.PortalOwner(p), render.PortalStack(s.inputs)); err != nil {
+	if s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, p, render.PortalOwner(p), render.PortalStack(s.inputs), s.inputs.SecretVersions); err != nil {
 		return err
 	}
 	conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionInterconnectConfigured, true, platformv1alpha1.ReasonReady,

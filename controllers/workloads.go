@@ -19,11 +19,14 @@ import (
 
 // heldWorkloads names (kind/name) the Deployments and StatefulSets of stack
 // that do not exist yet while some Certificate of the stack is not issued
-// and settled (Ready for its current spec, no issuance under way): the pod
-// template's checksum covers the certificates' revisions, so a workload
-// created before them would roll its pods as soon as they are issued. A workload that exists is always applied. It returns the held
-// workloads and, when any is held, the certificates they wait for.
-func heldWorkloads(ctx context.Context, c client.Reader, stack []client.Object) (map[string]bool, []string, error) {
+// and settled (Ready for its current spec, no issuance under way) or was
+// issued again since versions, the revisions the stack was rendered with,
+// were read: the pod template's checksum covers the certificates'
+// revisions, so a workload created before them, or from revisions already
+// stale, would roll its pods as soon as the next reconcile applies them. A
+// workload that exists is always applied. It returns the held workloads
+// and, when any is held, the certificates they wait for.
+func heldWorkloads(ctx context.Context, c client.Reader, stack []client.Object, versions map[string]string) (map[string]bool, []string, error) {
 	var unissued []string
 	for _, obj := range stack {
 		if _, ok := obj.(*cmapi.Certificate); !ok {
@@ -36,7 +39,7 @@ func heldWorkloads(ctx context.Context, c client.Reader, stack []client.Object) 
 		}
 		// Ready with no revision is settled too: a Certificate recreated over
 		// a key pair that is still current is Ready and never issued.
-		if err != nil || !certificateReady(live) || issuing(live) {
+		if err != nil || !certificateReady(live) || issuing(live) || revisionOf(live) != versions["certificate/"+live.Name] {
 			unissued = append(unissued, obj.GetName())
 		}
 	}
