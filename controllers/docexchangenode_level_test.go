@@ -22,7 +22,7 @@ func TestALevel4NodeNeedsAnOffSiteBackup(t *testing.T) {
 		StringData: map[string]string{"clientID": "id", "clientSecret": "secret"}})
 	change(t, d, func() {
 		d.Spec.OffSiteBackup = &platformv1alpha1.OffSiteBackup{URL: "https://backup.example.org",
-			CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "backup"}, EgressCIDRs: []platformv1alpha1.CIDR{"192.0.2.0/24"}}
+			CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "backup"}, EgressCIDRs: []platformv1alpha1.PeerCIDR{"192.0.2.0/24"}}
 	})
 	waitObjectReady(t, d)
 	if d.Status.SecurityLevel != 4 || d.Status.OffSiteBackup != "https://backup.example.org" {

@@ -38,7 +38,7 @@ func oneStopShop(t *testing.T, p *platformv1alpha1.ProvincePortal, withDatabase 
 		Spec: platformv1alpha1.OneStopShopSpec{
 			PortalRef: platformv1alpha1.LocalObjectReference{Name: p.Name},
 			Database: platformv1alpha1.Database{SecretRef: platformv1alpha1.SecretKeyReference{Name: "motcua-database", Key: "url"},
-				Network: &platformv1alpha1.DatabaseNetwork{CIDRs: []platformv1alpha1.CIDR{"10.20.0.0/24"}}},
+				Network: &platformv1alpha1.DatabaseNetwork{CIDRs: []platformv1alpha1.PeerCIDR{"10.20.0.0/24"}}},
 			PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true,
 				CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"}},
 		},

@@ -38,7 +38,7 @@ func ensureTelemetryRelease(t *testing.T) {
 // provinceSOC gives a portal its own SOC, leaving the shared NationalPlatform alone.
 func provinceSOC(p *platformv1alpha1.ProvincePortal) {
 	p.Spec.Monitoring = &platformv1alpha1.PortalMonitoring{SOC: &platformv1alpha1.ProvinceSOC{TelemetryEndpoint: platformv1alpha1.TelemetryEndpoint{
-		Endpoint: "https://soc.example.gov.vn:4318", EgressCIDRs: []platformv1alpha1.CIDR{"198.51.100.64/28"}}}}
+		Endpoint: "https://soc.example.gov.vn:4318", EgressCIDRs: []platformv1alpha1.PeerCIDR{"198.51.100.64/28"}}}}
 }
 
 func pinRelease(release string) func(*platformv1alpha1.ProvincePortal) {

@@ -185,6 +185,16 @@ type HTTPSURL string
 // +kubebuilder:validation:XValidation:rule="isCIDR(self)",message="must be a CIDR such as 10.0.0.0/8 or 2001:db8::/32"
 type CIDR string
 
+// PeerCIDR is a network a province names for one peer of its own (a
+// database, an identity provider, a signing service, a security server, a
+// backup target, its own SOC): no wider than /16 (IPv4) or /48 (IPv6), so a
+// province cannot open its pods to the internet or to whole networks, the
+// cluster's own among them.
+// +kubebuilder:validation:MaxLength=49
+// +kubebuilder:validation:XValidation:rule="isCIDR(self)",message="must be a CIDR such as 10.1.2.0/24 or 2001:db8:1::/48"
+// +kubebuilder:validation:XValidation:rule="!isCIDR(self) || cidr(self).prefixLength() >= (cidr(self).ip().family() == 4 ? 16 : 48)",message="must be no wider than /16 (IPv4) or /48 (IPv6): one peer's network, not a whole network"
+type PeerCIDR string
+
 // ReleaseName holds the metadata.name of a PlatformRelease.
 // +kubebuilder:validation:MaxLength=63
 // +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$')",message="must be the name of a PlatformRelease, e.g. egov-2026.11"

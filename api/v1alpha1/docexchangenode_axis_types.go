@@ -54,7 +54,7 @@ type DocumentAxisConnection struct {
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=16
-	EgressCIDRs []CIDR `json:"egressCIDRs,omitempty"`
+	EgressCIDRs []PeerCIDR `json:"egressCIDRs,omitempty"`
 	// xroad identifies the node on a v2 axis, an X-Road network.
 	// +optional
 	XRoad *XRoadClient `json:"xroad,omitempty"`
@@ -106,7 +106,7 @@ type XRoadSecurityServer struct {
 	// +listType=set
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=8
-	EgressCIDRs []CIDR `json:"egressCIDRs"`
+	EgressCIDRs []PeerCIDR `json:"egressCIDRs"`
 }
 
 // AxisCredentials is the Secret holding the node's v1 axis credentials:

@@ -29,17 +29,22 @@ type ExternalSigner struct {
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=8
-	EgressCIDRs []CIDR `json:"egressCIDRs,omitempty"`
+	EgressCIDRs []PeerCIDR `json:"egressCIDRs,omitempty"`
 }
 
 // PKCS11Signer names a PKCS#11 module, its token and the PIN that opens it.
 // +kubebuilder:validation:XValidation:rule="has(self.tokenLabel) != has(self.slot)",message="signing.external.pkcs11 needs exactly one of tokenLabel and slot"
 type PKCS11Signer struct {
 	// modulePath is the absolute path of the PKCS#11 module in the node's
-	// container, e.g. /usr/lib/pkcs11/libvnpt-ca.so.
+	// image, e.g. /usr/lib/pkcs11/libvnpt-ca.so. It must be part of the
+	// image, never a file the province mounts: a module is code the node
+	// loads, so one taken from a Secret, a ConfigMap or a volume would run
+	// whatever the province wrote there.
 	// +required
 	// +kubebuilder:validation:MaxLength=1024
 	// +kubebuilder:validation:XValidation:rule="self.startsWith('/')",message="signing.external.pkcs11.modulePath must be an absolute path"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('(^|/)[.][.]?(/|$)') && !self.contains('//')",message="signing.external.pkcs11.modulePath must be a plain path, without . or .. segments"
+	// +kubebuilder:validation:XValidation:rule="!['/etc/egov/', '/tmp/', '/var/lib/edxml/'].exists(d, self.startsWith(d))",message="signing.external.pkcs11.modulePath must be a module of the node's image, not under /etc/egov, /tmp or /var/lib/edxml, where mounted files and volumes are"
 	ModulePath string `json:"modulePath"`
 	// tokenLabel is the label of the token holding the key.
 	// +optional

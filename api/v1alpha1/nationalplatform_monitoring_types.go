@@ -44,7 +44,7 @@ type TelemetryEndpoint struct {
 	// +listType=set
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=16
-	EgressCIDRs []CIDR `json:"egressCIDRs"`
+	EgressCIDRs []PeerCIDR `json:"egressCIDRs"`
 }
 
 // NationalSOC is the security operations centre provinces ship their

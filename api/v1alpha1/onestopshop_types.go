@@ -115,8 +115,7 @@ type DatabaseNetwork struct {
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=16
-	// +kubebuilder:validation:items:XValidation:rule="!isCIDR(self) || cidr(self).prefixLength() >= (cidr(self).ip().family() == 4 ? 16 : 48)",message="must be no wider than /16 (IPv4) or /48 (IPv6): a database network, not a whole network"
-	CIDRs []CIDR `json:"cidrs,omitempty"`
+	CIDRs []PeerCIDR `json:"cidrs,omitempty"`
 	// namespaceSelector selects the namespaces of in-cluster database pods by
 	// label: matchLabels, or a matchExpressions entry with operator In. An
 	// empty selector, or one of NotIn, Exists and DoesNotExist only, would

@@ -29,5 +29,5 @@ type OffSiteBackup struct {
 	// +listType=set
 	// +kubebuilder:validation:MinItems=1
 	// +kubebuilder:validation:MaxItems=8
-	EgressCIDRs []CIDR `json:"egressCIDRs"`
+	EgressCIDRs []PeerCIDR `json:"egressCIDRs"`
 }

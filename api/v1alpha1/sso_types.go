@@ -87,8 +87,7 @@ type OfficialsSSOClient struct {
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=16
-	// +kubebuilder:validation:items:XValidation:rule="!isCIDR(self) || cidr(self).prefixLength() >= (cidr(self).ip().family() == 4 ? 16 : 48)",message="must be no wider than /16 (IPv4) or /48 (IPv6): an identity provider's network, not a whole network"
-	EgressCIDRs []CIDR `json:"egressCIDRs,omitempty"`
+	EgressCIDRs []PeerCIDR `json:"egressCIDRs,omitempty"`
 }
 
 // RedirectURI is an absolute https URL an identity provider sends users back to.

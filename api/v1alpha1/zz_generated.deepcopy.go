@@ -280,7 +280,7 @@ func (in *DatabaseNetwork) DeepCopyInto(out *DatabaseNetwork) {
 	*out = *in
 	if in.CIDRs != nil {
 		in, out := &in.CIDRs, &out.CIDRs
-		*out = make([]CIDR, len(*in))
+		*out = make([]PeerCIDR, len(*in))
 		copy(*out, *in)
 	}
 	if in.NamespaceSelector != nil {
@@ -461,7 +461,7 @@ func (in *DocumentAxisConnection) DeepCopyInto(out *DocumentAxisConnection) {
 	}
 	if in.EgressCIDRs != nil {
 		in, out := &in.EgressCIDRs, &out.EgressCIDRs
-		*out = make([]CIDR, len(*in))
+		*out = make([]PeerCIDR, len(*in))
 		copy(*out, *in)
 	}
 	if in.XRoad != nil {
@@ -593,7 +593,7 @@ func (in *ExternalSigner) DeepCopyInto(out *ExternalSigner) {
 	out.CertificateSecretRef = in.CertificateSecretRef
 	if in.EgressCIDRs != nil {
 		in, out := &in.EgressCIDRs, &out.EgressCIDRs
-		*out = make([]CIDR, len(*in))
+		*out = make([]PeerCIDR, len(*in))
 		copy(*out, *in)
 	}
 }
@@ -1285,7 +1285,7 @@ func (in *OffSiteBackup) DeepCopyInto(out *OffSiteBackup) {
 	out.CredentialsSecretRef = in.CredentialsSecretRef
 	if in.EgressCIDRs != nil {
 		in, out := &in.EgressCIDRs, &out.EgressCIDRs
-		*out = make([]CIDR, len(*in))
+		*out = make([]PeerCIDR, len(*in))
 		copy(*out, *in)
 	}
 }
@@ -1306,7 +1306,7 @@ func (in *OfficialsSSOClient) DeepCopyInto(out *OfficialsSSOClient) {
 	out.ClientSecretRef = in.ClientSecretRef
 	if in.EgressCIDRs != nil {
 		in, out := &in.EgressCIDRs, &out.EgressCIDRs
-		*out = make([]CIDR, len(*in))
+		*out = make([]PeerCIDR, len(*in))
 		copy(*out, *in)
 	}
 }
@@ -2336,7 +2336,7 @@ func (in *TelemetryEndpoint) DeepCopyInto(out *TelemetryEndpoint) {
 	*out = *in
 	if in.EgressCIDRs != nil {
 		in, out := &in.EgressCIDRs, &out.EgressCIDRs
-		*out = make([]CIDR, len(*in))
+		*out = make([]PeerCIDR, len(*in))
 		copy(*out, *in)
 	}
 }
@@ -2527,7 +2527,7 @@ func (in *XRoadSecurityServer) DeepCopyInto(out *XRoadSecurityServer) {
 	*out = *in
 	if in.EgressCIDRs != nil {
 		in, out := &in.EgressCIDRs, &out.EgressCIDRs
-		*out = make([]CIDR, len(*in))
+		*out = make([]PeerCIDR, len(*in))
 		copy(*out, *in)
 	}
 }

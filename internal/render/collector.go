@@ -220,7 +220,7 @@ func collectorPolicy(o Owner, soc platformv1alpha1.TelemetryEndpoint, ncsc *plat
 	for _, e := range []*platformv1alpha1.TelemetryEndpoint{&soc, ncsc} {
 		if e != nil {
 			np.Spec.Egress = append(np.Spec.Egress, networkingv1.NetworkPolicyEgressRule{
-				To: CIDRPeers(e.EgressCIDRs), Ports: []networkingv1.NetworkPolicyPort{port(corev1.ProtocolTCP, endpointPort(e.Endpoint))},
+				To: CIDRPeers(CIDRs(e.EgressCIDRs)), Ports: []networkingv1.NetworkPolicyPort{port(corev1.ProtocolTCP, endpointPort(e.Endpoint))},
 			})
 		}
 	}

@@ -22,10 +22,10 @@ var testCollector = platformv1alpha1.Component{Name: "collector", Version: "0.13
 func testPortalInputsWithSOC(level int32) PortalInputs {
 	in := testPortalInputs(level)
 	in.National.Spec.Monitoring.SOC = &platformv1alpha1.NationalSOC{
-		TelemetryEndpoint: platformv1alpha1.TelemetryEndpoint{Endpoint: "https://soc.egov.vn:4318", EgressCIDRs: []platformv1alpha1.CIDR{"198.51.100.64/28"}},
+		TelemetryEndpoint: platformv1alpha1.TelemetryEndpoint{Endpoint: "https://soc.egov.vn:4318", EgressCIDRs: []platformv1alpha1.PeerCIDR{"198.51.100.64/28"}},
 		CARef:             &platformv1alpha1.TrustedRootReference{Name: "specialised-ca"},
 	}
-	in.National.Spec.Monitoring.NCSC = &platformv1alpha1.TelemetryEndpoint{Endpoint: "https://otlp.ncsc.gov.vn", EgressCIDRs: []platformv1alpha1.CIDR{"198.51.100.80/28"}}
+	in.National.Spec.Monitoring.NCSC = &platformv1alpha1.TelemetryEndpoint{Endpoint: "https://otlp.ncsc.gov.vn", EgressCIDRs: []platformv1alpha1.PeerCIDR{"198.51.100.80/28"}}
 	in.Collector = &testCollector
 	in.SecretVersions["certificate/hatinh-collector-client"] = "7"
 	return in
@@ -128,7 +128,7 @@ func TestProvinceSOCReplacesTheNationalOne(t *testing.T) {
 	in := testPortalInputsWithSOC(3)
 	in.National.Spec.Monitoring.NCSC = nil
 	in.Portal.Spec.Monitoring.SOC = &platformv1alpha1.ProvinceSOC{
-		TelemetryEndpoint: platformv1alpha1.TelemetryEndpoint{Endpoint: "https://soc.hatinh.gov.vn", EgressCIDRs: []platformv1alpha1.CIDR{"10.42.0.0/24"}},
+		TelemetryEndpoint: platformv1alpha1.TelemetryEndpoint{Endpoint: "https://soc.hatinh.gov.vn", EgressCIDRs: []platformv1alpha1.PeerCIDR{"10.42.0.0/24"}},
 		CARef:             &platformv1alpha1.LocalObjectReference{Name: "soc-ca"},
 	}
 	objs := PortalStack(in)

@@ -127,12 +127,12 @@ func axisConfig(axis platformv1alpha1.DocumentAxisConnection, n *platformv1alpha
 // axis the national egress CIDRs and any the node adds.
 func axisEgress(axis platformv1alpha1.DocumentAxisConnection, n *platformv1alpha1.NationalPlatform) []networkingv1.NetworkPolicyPeer {
 	if x := axis.XRoad; x != nil {
-		return CIDRPeers(x.SecurityServer.EgressCIDRs)
+		return CIDRPeers(CIDRs(x.SecurityServer.EgressCIDRs))
 	}
 	if axis.Level == platformv1alpha1.AxisProvincial {
-		return CIDRPeers(axis.EgressCIDRs)
+		return CIDRPeers(CIDRs(axis.EgressCIDRs))
 	}
-	return CIDRPeers(n.Spec.Network.NationalEgressCIDRs, axis.EgressCIDRs)
+	return CIDRPeers(n.Spec.Network.NationalEgressCIDRs, CIDRs(axis.EgressCIDRs))
 }
 
 // DocExchangeAgencies is the node's agencies as a JSON list of {organId,
@@ -261,5 +261,5 @@ func offSiteBackupEgress(b *platformv1alpha1.OffSiteBackup) []networkingv1.Netwo
 	if b == nil {
 		return nil
 	}
-	return CIDRPeers(b.EgressCIDRs)
+	return CIDRPeers(CIDRs(b.EgressCIDRs))
 }

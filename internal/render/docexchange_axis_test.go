@@ -15,7 +15,7 @@ func testXRoadNodeInputs() DocExchangeInputs {
 	in.Node.Spec.Axis = platformv1alpha1.DocumentAxisConnection{
 		Version: platformv1alpha1.AxisV2, Level: platformv1alpha1.AxisProvincial,
 		XRoad: &platformv1alpha1.XRoadClient{
-			SecurityServer: platformv1alpha1.XRoadSecurityServer{URL: "https://ss.hatinh.gov.vn", EgressCIDRs: []platformv1alpha1.CIDR{"10.30.0.10/32"}},
+			SecurityServer: platformv1alpha1.XRoadSecurityServer{URL: "https://ss.hatinh.gov.vn", EgressCIDRs: []platformv1alpha1.PeerCIDR{"10.30.0.10/32"}},
 			MemberClass:    "GOV", MemberCode: "000.00.00.H30", SubsystemCode: "edxml",
 		},
 	}
@@ -31,7 +31,7 @@ func TestDocExchangeNodeReachesOnlyItsAxis(t *testing.T) {
 	provincialV1 := testNodeInputs()
 	provincialV1.Node.Spec.Axis.Level = platformv1alpha1.AxisProvincial
 	provincialV1.Node.Spec.Axis.Endpoint = "https://truc.hatinh.gov.vn"
-	provincialV1.Node.Spec.Axis.EgressCIDRs = []platformv1alpha1.CIDR{"10.30.0.20/32"}
+	provincialV1.Node.Spec.Axis.EgressCIDRs = []platformv1alpha1.PeerCIDR{"10.30.0.20/32"}
 	cases := map[string]struct {
 		in   DocExchangeInputs
 		want []string
@@ -88,7 +88,7 @@ func TestDocExchangePKCS11SignerStackGolden(t *testing.T) {
 		PKCS11: &platformv1alpha1.PKCS11Signer{ModulePath: "/usr/lib/pkcs11/libhsm.so", TokenLabel: "edxml-hatinh",
 			PINSecretRef: platformv1alpha1.SecretKeyReference{Name: "hsm", Key: "pin"}},
 		CertificateSecretRef: platformv1alpha1.SecretKeyReference{Name: "hsm", Key: "certificate.pem"},
-		EgressCIDRs:          []platformv1alpha1.CIDR{"10.30.0.30/32"},
+		EgressCIDRs:          []platformv1alpha1.PeerCIDR{"10.30.0.30/32"},
 	}
 	in.SecretVersions["hsm"] = "302"
 	if refs := DocExchangeSecretRefs(in.Node.Spec); !slices.Equal(refs, []string{"axis-credentials", "hsm"}) {

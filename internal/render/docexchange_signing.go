@@ -90,5 +90,5 @@ func externalSignerEgress(ext *platformv1alpha1.ExternalSigner) []networkingv1.N
 	if ext == nil {
 		return nil
 	}
-	return CIDRPeers(ext.EgressCIDRs)
+	return CIDRPeers(CIDRs(ext.EgressCIDRs))
 }

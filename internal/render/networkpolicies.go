@@ -35,6 +35,15 @@ func CIDRPeers(cidrs ...[]platformv1alpha1.CIDR) []networkingv1.NetworkPolicyPee
 	return peers
 }
 
+// CIDRs lists a province's peer networks as networks.
+func CIDRs(peers []platformv1alpha1.PeerCIDR) []platformv1alpha1.CIDR {
+	cidrs := make([]platformv1alpha1.CIDR, len(peers))
+	for i, p := range peers {
+		cidrs[i] = platformv1alpha1.CIDR(p)
+	}
+	return cidrs
+}
+
 // DefaultDenyPolicy denies all traffic to and from every pod of the
 // namespace; the other policies add the exact allowances the stack needs.
 func DefaultDenyPolicy(o Owner) *networkingv1.NetworkPolicy {

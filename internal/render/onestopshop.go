@@ -137,7 +137,7 @@ func databaseEgress(db platformv1alpha1.Database) []networkingv1.NetworkPolicyEg
 	if db.Network == nil {
 		return nil
 	}
-	peers := CIDRPeers(db.Network.CIDRs)
+	peers := CIDRPeers(CIDRs(db.Network.CIDRs))
 	if db.Network.NamespaceSelector != nil {
 		peers = append(peers, networkingv1.NetworkPolicyPeer{NamespaceSelector: db.Network.NamespaceSelector.Selector()})
 	}

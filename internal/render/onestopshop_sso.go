@@ -82,7 +82,7 @@ func ssoPeers(s *platformv1alpha1.OneStopShop, n *platformv1alpha1.NationalPlatf
 		cidrs = append(cidrs, n.Spec.Network.NationalEgressCIDRs)
 	}
 	if o := s.Spec.SSO.Officials; o != nil {
-		cidrs = append(cidrs, o.EgressCIDRs)
+		cidrs = append(cidrs, CIDRs(o.EgressCIDRs))
 	}
 	return CIDRPeers(cidrs...)
 }

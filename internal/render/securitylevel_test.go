@@ -36,7 +36,7 @@ func TestAOneStopShopRunsAtItsOwnSecurityLevel(t *testing.T) {
 func TestANodeGetsItsOffSiteBackupTarget(t *testing.T) {
 	in := testNodeInputs()
 	in.Node.Spec.OffSiteBackup = &platformv1alpha1.OffSiteBackup{URL: "https://backup.dr.hatinh.gov.vn",
-		CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "backup"}, EgressCIDRs: []platformv1alpha1.CIDR{"10.99.0.0/24"}}
+		CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "backup"}, EgressCIDRs: []platformv1alpha1.PeerCIDR{"10.99.0.0/24"}}
 	if url := DocExchangeConfig(in.Node, in.National)["EDXML_OFFSITE_BACKUP_URL"]; url != "https://backup.dr.hatinh.gov.vn" {
 		t.Errorf("EDXML_OFFSITE_BACKUP_URL = %q", url)
 	}

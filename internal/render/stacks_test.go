@@ -28,7 +28,7 @@ func testShopInputs(ownDomain bool) OneStopShopInputs {
 			PortalRef: platformv1alpha1.LocalObjectReference{Name: "hatinh"},
 			Database: platformv1alpha1.Database{
 				SecretRef: platformv1alpha1.SecretKeyReference{Name: "motcua-database", Key: "url"},
-				Network:   &platformv1alpha1.DatabaseNetwork{CIDRs: []platformv1alpha1.CIDR{"10.20.0.0/24"}},
+				Network:   &platformv1alpha1.DatabaseNetwork{CIDRs: []platformv1alpha1.PeerCIDR{"10.20.0.0/24"}},
 			},
 			Levels: []string{"Province", "Commune"},
 			Units: []platformv1alpha1.ReceivingUnit{
@@ -44,7 +44,7 @@ func testShopInputs(ownDomain bool) OneStopShopInputs {
 					PostLogoutRedirectURIs: []platformv1alpha1.RedirectURI{"https://dichvucong.hatinh.gov.vn/motcua/"},
 					ACRValues:              "level2"},
 				Officials: &platformv1alpha1.OfficialsSSOClient{IssuerURL: "https://sso.hatinh.gov.vn/realms/canbo", ClientID: "motcua",
-					ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "sso-officials"}, EgressCIDRs: []platformv1alpha1.CIDR{"10.30.0.0/24"}},
+					ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "sso-officials"}, EgressCIDRs: []platformv1alpha1.PeerCIDR{"10.30.0.0/24"}},
 			},
 			PostalDelivery: &platformv1alpha1.PostalDelivery{Enabled: true, CredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "vnpost-credentials"},
 				Callback: &platformv1alpha1.PostalCallback{CredentialsSecretRef: platformv1alpha1.LocalObjectReference{Name: "vnpost-callback"}},
