@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmapply "github.com/cert-manager/cert-manager/pkg/client/applyconfigurations"
@@ -59,7 +60,7 @@ func (a Applier) Apply(ctx context.Context, obj client.Object) (bool, error) {
 		return false, err
 	}
 	if err := a.Client.Apply(ctx, client.ApplyConfigurationFromUnstructured(desired),
-		client.FieldOwner(render.ManagedBy), client.ForceOwnership); apierrors.IsInvalid(err) {
+		client.FieldOwner(render.ManagedBy), client.ForceOwnership); apierrors.IsInvalid(err) && !policyNotConfigured(err) {
 		// Retrying cannot help: the render asks for something the API server refuses.
 		return false, conditions.Stalled(platformv1alpha1.ReasonChildRejected,
 			"the API server refused %s: %v", render.Describe(obj), err)
@@ -67,6 +68,16 @@ func (a Applier) Apply(ctx context.Context, obj client.Object) (bool, error) {
 		return false, fmt.Errorf("apply %s: %w", render.Describe(obj), err)
 	}
 	return true, nil
+}
+
+// policyNotConfigured reports a refusal by a ValidatingAdmissionPolicy the
+// API server could not configure, e.g. while the kind of its parameters is
+// not served yet after a restart. The API server answers Invalid then too,
+// but the refusal is the server's state, not the render's: retrying helps.
+func policyNotConfigured(err error) bool {
+	message := err.Error()
+	return strings.Contains(message, "ValidatingAdmissionPolicy") &&
+		(strings.Contains(message, "failed to configure policy") || strings.Contains(message, "failed to configure binding"))
 }
 
 // checkNameFree returns a NameConflict when an object the cache does not

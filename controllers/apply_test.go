@@ -1,19 +1,25 @@
 package controllers
 
 import (
+	"context"
 	"testing"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/conditions"
 	"github.com/egov-vn/egov-operator/internal/render"
 	"github.com/egov-vn/egov-operator/internal/testenv"
 )
@@ -205,6 +211,38 @@ func TestOwnedDriftDecidesAsServerSideApply(t *testing.T) {
 			}
 			if upToDate := drift == ""; upToDate != c.upToDate {
 				t.Errorf("up to date: got %v, want %v (drift: %s)", upToDate, c.upToDate, drift)
+			}
+		})
+	}
+}
+
+// A child the API server refuses as invalid stalls its owner: the render
+// asks for what the server refuses. But an admission policy the server
+// could not configure yet (its parameters' kind not served after a
+// restart) answers Invalid too; that refusal passes, so the owner retries.
+func TestOnlyARefusalOfTheRenderStallsTheOwner(t *testing.T) {
+	invalid := func(message string) error {
+		return &apierrors.StatusError{ErrStatus: metav1.Status{Status: metav1.StatusFailure, Code: 422, Reason: metav1.StatusReasonInvalid, Message: message}}
+	}
+	cases := map[string]struct {
+		refusal error
+		stalls  bool
+	}{
+		"the render is invalid": {invalid(`NetworkPolicy.networking.k8s.io "hanoi-portal" is invalid: spec.ingress[0].ports[0].port: Invalid value: 0`), true},
+		"a policy not configured yet": {invalid(`certificates.cert-manager.io "hanoi-ca" is forbidden: ValidatingAdmissionPolicy 'national-ca' with binding 'national-ca-binding' denied request: ` +
+			"failed to configure binding: paramKind kind `platform.egov.vn/v1alpha1, Kind=NationalPlatform` not yet synced to use for admission"), false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			c := interceptor.NewClient(fake.NewClientBuilder().WithScheme(testenv.Scheme()).Build(), interceptor.Funcs{
+				Apply: func(context.Context, client.WithWatch, runtime.ApplyConfiguration, ...client.ApplyOption) error {
+					return tc.refusal
+				},
+			})
+			_, err := Applier{Client: c, Reader: c, Scheme: testenv.Scheme()}.Apply(context.Background(), portalPolicy())
+			u, stalled := conditions.AsUserError(err)
+			if err == nil || stalled != tc.stalls || (stalled && u.Reason != platformv1alpha1.ReasonChildRejected) {
+				t.Errorf("Apply = %v; want an error that stalls the owner: %v", err, tc.stalls)
 			}
 		})
 	}

@@ -101,6 +101,7 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 	s.inputs = render.DocExchangeInputs{
 		Node: node, Portal: s.portal.portal, National: s.portal.national, Release: s.portal.release,
 		Component: s.portal.component, PortalConfig: s.portal.config, TemplateSize: templateSize, SecretVersions: versions,
+		Gateway: s.portal.gateway,
 	}
 	return nil
 }

@@ -26,6 +26,10 @@ func (c *aheadClock) Since(t time.Time) time.Duration { return c.Now().Sub(t) }
 // Step moves the clock ahead by d.
 func (c *aheadClock) Step(d time.Duration) { c.ahead.Add(int64(d)) }
 
+// Reset brings the clock back to the real time, for a test that measures
+// from objects it creates (their timestamps are the API server's).
+func (c *aheadClock) Reset() { c.ahead.Store(0) }
+
 // generations reads the generation of each object, by kind and name.
 func generations(t *testing.T, objs ...client.Object) map[string]int64 {
 	t.Helper()

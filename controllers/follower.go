@@ -23,6 +23,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
+	"github.com/egov-vn/egov-operator/internal/provinces"
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
@@ -91,9 +92,11 @@ func resolvePortal(ctx context.Context, c client.Client, obj object, ref platfor
 	}
 	want := render.Interconnect(portal, national, in.gateway)
 	if _, isGateway := obj.(*platformv1alpha1.IntegrationPlatform); isGateway {
-		// The gateway imports no interconnect configuration: it waits for
-		// the portal's ConfigMaps, not for them to name it.
-		want = nil
+		// The gateway imports no interconnect configuration and waits for
+		// none to name it; but its certificate and its calls to NDXP name
+		// the portal's province and agency, so it waits for the portal to
+		// publish them, which it does only once it has checked them.
+		want = map[string]string{render.ProvinceCodeKey: want[render.ProvinceCodeKey], render.OrganIDKey: want[render.OrganIDKey]}
 	}
 	var waiting string
 	if in.config, waiting, err = awaitPortal(ctx, c, portal, want); err != nil {
@@ -117,6 +120,13 @@ func awaitPortal(ctx context.Context, c client.Reader, portal *platformv1alpha1.
 	}
 	if stalled := meta.FindStatusCondition(portal.Status.Conditions, platformv1alpha1.ConditionStalled); stalled != nil && stalled.Status == metav1.ConditionTrue {
 		return render.PortalConfig{}, fmt.Sprintf("ProvincePortal %s is stalled (%s): nothing changes until it is fixed", portal.Name, stalled.Reason), nil
+	}
+	// The followers' certificates name the portal's agency. Checked here
+	// too, not only through the portal's status and ConfigMaps, which lag
+	// behind its spec and which a namespace admin may edit.
+	unit, _ := provinces.Lookup(string(portal.Spec.Province.Code))
+	if problem := unit.OrganIDProblem(string(portal.Spec.OrganID)); problem != "" {
+		return render.PortalConfig{}, fmt.Sprintf("ProvincePortal %s: %s: nothing changes until it is fixed", portal.Name, problem), nil
 	}
 	issuer := &cmapi.Issuer{}
 	issuerName := render.SubCAIssuerName(portal.Name)

@@ -2,17 +2,25 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/render"
+	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
 // The followers' pods import the portal's interconnect ConfigMap: they roll
@@ -93,5 +101,59 @@ func TestFollowersWaitForTheirPausedPortalThenRollOnceWithItsConfigMap(t *testin
 		if g != before[name]+1 {
 			t.Errorf("%s rolled %d times, want once", name, g-before[name])
 		}
+	}
+}
+
+// The gateway's certificate and its calls to NDXP name the portal's
+// province and agency: it takes them only once the portal has published
+// them, and never another province's agency, even from ConfigMaps a
+// namespace admin edited to match (here Hà Nội's committee from Hà Tĩnh).
+func TestTheGatewayTakesOnlyTheAgencyThePortalPublishedAndMayUse(t *testing.T) {
+	n := national()
+	portal := &platformv1alpha1.ProvincePortal{
+		ObjectMeta: metav1.ObjectMeta{Name: "hatinh", Namespace: "egov-hatinh", UID: "portal"},
+		Spec: platformv1alpha1.ProvincePortalSpec{Province: platformv1alpha1.ProvinceRef{Code: "42"},
+			OrganID: "000.00.00.H27", Domain: "dichvucong.hatinh.gov.vn"},
+	}
+	owned := metav1.ObjectMeta{Namespace: portal.Namespace,
+		OwnerReferences: []metav1.OwnerReference{{Kind: "ProvincePortal", Name: portal.Name, UID: portal.UID, Controller: ptr.To(true)}}}
+	configMap := func(role string, data map[string]string) *corev1.ConfigMap {
+		cm := &corev1.ConfigMap{ObjectMeta: *owned.DeepCopy(), Data: data}
+		cm.Name = render.PortalOwner(portal).Name(role)
+		return cm
+	}
+	issuer := &cmapi.Issuer{ObjectMeta: metav1.ObjectMeta{Name: render.SubCAIssuerName(portal.Name), Namespace: portal.Namespace},
+		Status: cmapi.IssuerStatus{Conditions: []cmapi.IssuerCondition{{Type: cmapi.IssuerConditionReady, Status: cmmeta.ConditionTrue}}}}
+	cases := map[string]struct {
+		spec, published platformv1alpha1.OrganID
+		waitsFor        string
+	}{
+		"published":              {"000.00.00.H27", "000.00.00.H27", ""},
+		"not yet published":      {"000.00.01.H27", "000.00.00.H27", render.OrganIDKey},
+		"another province's":     {"000.00.00.H26", "000.00.00.H26", "not under 000.00.00.H27"},
+		"another, not published": {"000.00.00.H26", "000.00.00.H27", "not under 000.00.00.H27"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			live, publishedBy := portal.DeepCopy(), portal.DeepCopy()
+			live.Spec.OrganID, publishedBy.Spec.OrganID = tc.spec, tc.published
+			c := fake.NewClientBuilder().WithScheme(testenv.Scheme()).WithObjects(n, platformRelease(testRelease, "0d5c"), live, issuer,
+				configMap(render.RoleInterconnect, render.Interconnect(publishedBy, n, nil)),
+				configMap(render.RoleTrustBundle, map[string]string{render.TrustBundleKey: "bundle"})).Build()
+			gateway := &platformv1alpha1.IntegrationPlatform{ObjectMeta: metav1.ObjectMeta{Name: "hatinh", Namespace: portal.Namespace}}
+			_, err := resolvePortal(context.Background(), c, gateway, platformv1alpha1.LocalObjectReference{Name: portal.Name},
+				platformv1alpha1.ComponentIntegration, time.Now())
+			ready := meta.FindStatusCondition(gateway.Status.Conditions, platformv1alpha1.ConditionPortalReady)
+			if tc.waitsFor == "" {
+				if err != nil || ready == nil || ready.Status != metav1.ConditionTrue {
+					t.Errorf("the gateway waits for a portal that published its organId: %v, %+v", err, ready)
+				}
+				return
+			}
+			if !errors.Is(err, errWaiting) || ready == nil || ready.Reason != platformv1alpha1.ReasonWaitingForPortal ||
+				!strings.Contains(ready.Message, tc.waitsFor) {
+				t.Errorf("the gateway must wait for %q: %v, %+v", tc.waitsFor, err, ready)
+			}
+		})
 	}
 }

@@ -186,6 +186,15 @@ func getPortal(t *testing.T, p *platformv1alpha1.ProvincePortal) *platformv1alph
 // key pair Secrets), Issuers ready, Deployments and StatefulSets available,
 // and each StatefulSet's claim created and bound to a volume.
 func playControllers(namespace string) error {
+	if err := playCertManager(namespace); err != nil {
+		return err
+	}
+	return playWorkloadControllers(namespace)
+}
+
+// playCertManager issues the namespace's Certificates (with their key pair
+// Secrets) and readies its Issuers, as cert-manager would.
+func playCertManager(namespace string) error {
 	ctx := context.Background()
 	certs := &cmapi.CertificateList{}
 	if err := k8s.List(ctx, certs, client.InNamespace(namespace)); err != nil {
@@ -227,6 +236,14 @@ func playControllers(namespace string) error {
 			}
 		}
 	}
+	return nil
+}
+
+// playWorkloadControllers makes the namespace's Deployments and
+// StatefulSets available and binds each StatefulSet's claims, as kubelet,
+// the workload and volume controllers would.
+func playWorkloadControllers(namespace string) error {
+	ctx := context.Background()
 	deployments := &appsv1.DeploymentList{}
 	if err := k8s.List(ctx, deployments, client.InNamespace(namespace)); err != nil {
 		return err

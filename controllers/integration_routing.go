@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -37,13 +38,27 @@ func routes(obj client.Object) bool {
 	return ok && p.Status.GatewayURL != "" && p.DeletionTimestamp.IsZero()
 }
 
+// holdsNewWorkloads reports whether the platform's gateway is about to
+// serve, so that the namespace's new workloads wait to start on the path
+// through it (routingToSettle). A gateway that serves, a platform going
+// away, paused or Stalled (among others, one whose gateway has not served
+// within gatewayStartBudget) holds nothing.
+func holdsNewWorkloads(obj client.Object) bool {
+	p, ok := obj.(*platformv1alpha1.IntegrationPlatform)
+	return ok && p.Status.GatewayURL == "" && p.DeletionTimestamp.IsZero() && !paused(p) &&
+		!meta.IsStatusConditionTrue(p.Status.Conditions, platformv1alpha1.ConditionStalled)
+}
+
 // routingChanged passes the IntegrationPlatform events that switch a
-// stack's path to NDXP: the gateway first serving, the platform's deletion.
+// stack's path to NDXP (the gateway first serving, the platform's
+// deletion) or release the stack's held workloads.
 var routingChanged = predicate.Funcs{
 	CreateFunc:  func(e event.CreateEvent) bool { return routes(e.Object) },
 	DeleteFunc:  func(e event.DeleteEvent) bool { return true },
 	GenericFunc: func(event.GenericEvent) bool { return false },
-	UpdateFunc:  func(e event.UpdateEvent) bool { return routes(e.ObjectOld) != routes(e.ObjectNew) },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return routes(e.ObjectOld) != routes(e.ObjectNew) || holdsNewWorkloads(e.ObjectOld) != holdsNewWorkloads(e.ObjectNew)
+	},
 }
 
 // portalsOfIntegration maps an IntegrationPlatform to its portal.

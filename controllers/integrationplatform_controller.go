@@ -7,6 +7,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -35,11 +36,20 @@ type integrationScope struct {
 	platform *platformv1alpha1.IntegrationPlatform
 	portal   portalInputs
 	inputs   render.IntegrationInputs
+	// startDeadline is when a gateway that has never served stops holding
+	// the province's new workloads.
+	startDeadline time.Time
 }
 
 // switchBackPoll is how often a deleted platform checks whether the
 // systems it served have rolled back to their direct path.
 const switchBackPoll = 5 * time.Second
+
+// gatewayStartBudget bounds how long a new gateway may take to serve for
+// the first time, as a Deployment's default progress deadline does: until
+// then the province's new workloads wait for it, so that they start on the
+// path through it.
+const gatewayStartBudget = 10 * time.Minute
 
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=integrationplatforms,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=integrationplatforms/status,verbs=get;patch
@@ -68,7 +78,7 @@ func (r *IntegrationPlatformReconciler) Reconcile(ctx context.Context, req ctrl.
 	err = finish(ctx, r.Client, r.Recorder, platform, orig, err, "the province's systems reach NDXP through "+render.GatewayURL(platform),
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionConnectorsConfigured, platformv1alpha1.ConditionCredentialsValid,
 		platformv1alpha1.ConditionCertificatesReady, platformv1alpha1.ConditionWorkloadReady)
-	return resultAt(r.Clock, s.portal.releaseExpiry, err)
+	return resultAt(r.Clock, earliest(s.portal.releaseExpiry, s.startDeadline), err)
 }
 
 func (r *IntegrationPlatformReconciler) resolveInputs(ctx context.Context, s *integrationScope) error {
@@ -148,10 +158,21 @@ func (r *IntegrationPlatformReconciler) observeChildren(ctx context.Context, s *
 	if err := observeWorkloads(ctx, r.Client, s.platform, s.written, s.heldFor, gateway); err != nil {
 		return err
 	}
-	if conditions.IsTrue(s.platform.Status.Conditions, platformv1alpha1.ConditionWorkloadReady) {
+	switch {
+	case conditions.IsTrue(s.platform.Status.Conditions, platformv1alpha1.ConditionWorkloadReady):
 		// The gateway serves: the portal and the one-stop-shop switch to it,
 		// and stay switched until the platform is deleted.
 		s.platform.Status.GatewayURL = render.GatewayURL(s.platform)
+	case s.platform.Status.GatewayURL == "":
+		deadline := s.platform.CreationTimestamp.Add(gatewayStartBudget)
+		if r.Clock.Now().Before(deadline) {
+			s.startDeadline = deadline
+			return nil
+		}
+		workload := meta.FindStatusCondition(s.platform.Status.Conditions, platformv1alpha1.ConditionWorkloadReady)
+		return conditions.Stalled(platformv1alpha1.ReasonGatewayNotServing,
+			"the gateway has not served within %s of the platform's creation (%s): the province's new workloads no longer wait for it and start on the direct path to NDXP",
+			gatewayStartBudget, workload.Message)
 	}
 	return nil
 }

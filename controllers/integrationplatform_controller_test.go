@@ -220,3 +220,107 @@ func deleteIntegrationPlatform(t *testing.T, platform *platformv1alpha1.Integrat
 		return fmt.Errorf("still there (%v)", err)
 	})
 }
+
+// A new gateway holds the province's new workloads, so that they start on
+// the path through it; one that never serves holds them only for its start
+// budget, then reads Stalled and lets them start on the direct path.
+func TestAGatewayThatNeverServesHoldsNewWorkloadsOnlyForItsBudget(t *testing.T) {
+	ensureNational(t)
+	// The budget counts from the platform's creationTimestamp, in real time.
+	operatorClock.Reset()
+	p := province(t, "14")
+	platform := integrationPlatform(t, p, true, platformv1alpha1.SystemPortal)
+	t.Cleanup(func() { deleteIntegrationPlatform(t, platform) })
+	// As when both are applied together: the platform is known before the
+	// portal's certificates are issued.
+	eventually(t, "the operator knows the platform", func() error {
+		return operatorCache.Get(context.Background(), client.ObjectKeyFromObject(platform), &platformv1alpha1.IntegrationPlatform{})
+	})
+	portal := named(&appsv1.Deployment{}, render.PortalOwner(p).Name(render.RolePortal))
+	portal.Namespace = p.Namespace
+	// cert-manager issues everything; no gateway pod ever becomes ready.
+	eventually(t, "the portal's workload waits for the gateway", func() error {
+		if err := playCertManager(p.Namespace); err != nil {
+			return err
+		}
+		c := condition(getPortal(t, p), platformv1alpha1.ConditionWorkloadReady)
+		if c == nil || c.Reason != platformv1alpha1.ReasonWaitingForCertificates || !strings.Contains(c.Message, "the gateway of IntegrationPlatform "+platform.Name) {
+			_ = exists(platform)
+			return fmt.Errorf("WorkloadReady: %+v (IntegrationPlatform: %+v)", c, platform.Status.Conditions)
+		}
+		gateway := named(&appsv1.Deployment{}, render.IntegrationOwner(platform, p).Name(render.RoleLGSPGateway))
+		gateway.Namespace = p.Namespace
+		return exists(gateway)
+	})
+	if err := exists(portal); !apierrors.IsNotFound(err) {
+		t.Fatalf("the portal's Deployment exists while the gateway is starting (%v)", err)
+	}
+
+	operatorClock.Step(gatewayStartBudget)
+	change(t, platform, func() { platform.Annotations = map[string]string{"example.org/budget-passed": "yes"} })
+	stalled := waitObjectStalled(t, platform, platformv1alpha1.ReasonGatewayNotServing)
+	if !strings.Contains(stalled.Message, "no longer wait") {
+		t.Errorf("the message does not say the workloads stop waiting: %s", stalled.Message)
+	}
+	eventually(t, "the portal's Deployment created on the direct path", func() error {
+		if err := playCertManager(p.Namespace); err != nil {
+			return err
+		}
+		return exists(portal)
+	})
+}
+
+// A deleted gateway serves until every workload that reached NDXP through
+// it has switched back and rolled, however long its owner takes (here a
+// paused one-stop-shop), and says what it waits for.
+func TestADeletedGatewayServesUntilEveryWorkloadSwitchedBack(t *testing.T) {
+	ensureNational(t)
+	p := waitReady(t, province(t, "33"))
+	shop := oneStopShop(t, p, true)
+	waitObjectReady(t, shop)
+	platform := integrationPlatform(t, p, true, platformv1alpha1.SystemPortal, platformv1alpha1.SystemOneStopShop)
+	waitObjectReady(t, platform)
+	worker := named(&appsv1.Deployment{}, render.OneStopShopOwner(shop, p).Name(render.RoleMotcuaWorker))
+	worker.Namespace = p.Namespace
+	eventually(t, "the one-stop-shop's worker reaches NDXP through the gateway", func() error {
+		_ = playControllers(p.Namespace)
+		if err := exists(worker); err != nil {
+			return err
+		}
+		if via := worker.Annotations[render.DataExchangeAnnotation]; via != render.GatewayURL(platform) {
+			return fmt.Errorf("the worker reaches NDXP at %q", via)
+		}
+		return nil
+	})
+
+	change(t, shop, func() { shop.Annotations = map[string]string{platformv1alpha1.PausedAnnotation: "true"} })
+	if err := k8s.Delete(context.Background(), platform); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the platform waits for the paused one-stop-shop", func() error {
+		_ = playControllers(p.Namespace)
+		live := &platformv1alpha1.IntegrationPlatform{}
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(platform), live); err != nil {
+			return err
+		}
+		ready := condOf(live, platformv1alpha1.ConditionReady)
+		if ready == nil || ready.Reason != platformv1alpha1.ReasonWaitingForSwitchBack || !strings.Contains(ready.Message, "Deployment "+shop.Name+"-motcua-") {
+			return fmt.Errorf("Ready: %+v", ready)
+		}
+		return nil
+	})
+
+	change(t, shop, func() { shop.Annotations = nil })
+	eventually(t, "the platform gone once the worker switched back", func() error {
+		_ = playControllers(p.Namespace)
+		err := k8s.Get(context.Background(), client.ObjectKeyFromObject(platform), &platformv1alpha1.IntegrationPlatform{})
+		if !apierrors.IsNotFound(err) {
+			return fmt.Errorf("still there (%v)", err)
+		}
+		return nil
+	})
+	if err := exists(worker); err != nil || worker.Annotations[render.DataExchangeAnnotation] == render.GatewayURL(platform) {
+		t.Errorf("the gateway went while the worker still reached NDXP through it: %v, %v", err, worker.Annotations)
+	}
+	collectGarbage(t, platform)
+}

@@ -6,9 +6,6 @@ import (
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
@@ -57,18 +54,23 @@ func (r *IntegrationPlatformReconciler) checkConnectors(ctx context.Context, s *
 	return nil
 }
 
-// release runs before a platform goes. While the portal and the
-// one-stop-shop still reach NDXP through the gateway, it waits: they switch
-// back to the direct path as soon as the platform is being deleted, and the
-// gateway serves until their workloads have rolled. Then the gateway's
-// private key is deleted and its audit volumes are left retained.
+// release runs before a platform goes. While a workload of the namespace
+// still reaches NDXP through the gateway, it waits and says so in Ready:
+// the systems switch back to the direct path as soon as the platform is
+// being deleted, and the gateway serves until their workloads have rolled.
+// Then the gateway's private key is deleted and its audit volumes are left
+// retained.
 func (r *IntegrationPlatformReconciler) release(ctx context.Context, platform *platformv1alpha1.IntegrationPlatform) error {
 	if platform.Status.GatewayURL != "" {
 		if waiting, err := r.stillRouted(ctx, platform); err != nil {
 			return err
 		} else if waiting != "" {
-			ctrl := fmt.Sprintf("IntegrationPlatform %s waits for %s", platform.Name, waiting)
-			r.Recorder.Eventf(platform, nil, corev1.EventTypeNormal, "WaitingForSwitchBack", "Delete", ctrl)
+			orig := platform.DeepCopy()
+			conditions.Set(&platform.Status.Conditions, platform.Generation, platformv1alpha1.ConditionReady, false,
+				platformv1alpha1.ReasonWaitingForSwitchBack, "being deleted: the gateway serves until "+waiting)
+			if err := patchStatusIfChanged(ctx, r.Client, platform, orig); err != nil {
+				return err
+			}
 			return errWaiting
 		}
 	}
@@ -85,34 +87,34 @@ func (r *IntegrationPlatformReconciler) release(ctx context.Context, platform *p
 	return err
 }
 
-// stillRouted says what still reaches NDXP through the platform's gateway:
-// the portal's interconnect ConfigMap pointing at it, or a workload of the
-// namespace that has not rolled since. "" when nothing does.
+// stillRouted says which workload of the namespace may still reach NDXP
+// through the platform's gateway: one whose owner has not switched it back
+// yet (a paused or stalled owner never does), or one still rolling its pods
+// since. "" when none does. Workloads that import no interconnect
+// configuration carry no DataExchangeAnnotation and are not waited for.
 func (r *IntegrationPlatformReconciler) stillRouted(ctx context.Context, platform *platformv1alpha1.IntegrationPlatform) (string, error) {
-	portal := &platformv1alpha1.ProvincePortal{}
-	if err := r.Get(ctx, types.NamespacedName{Namespace: platform.Namespace, Name: platform.Spec.PortalRef.Name}, portal); apierrors.IsNotFound(err) {
-		return "", nil
-	} else if err != nil {
-		return "", err
-	}
-	cm := &corev1.ConfigMap{}
-	name := render.PortalOwner(portal).Name(render.RoleInterconnect)
-	if err := r.Get(ctx, types.NamespacedName{Namespace: platform.Namespace, Name: name}, cm); client.IgnoreNotFound(err) != nil {
-		return "", err
-	}
-	if cm.Data[render.DataExchangeGatewayKey] == platform.Status.GatewayURL {
-		return "ConfigMap " + name + " to point back at NDXP", nil
-	}
-	deployments := &appsv1.DeploymentList{}
-	if err := r.List(ctx, deployments, client.InNamespace(platform.Namespace), client.MatchingLabels{render.LabelManagedBy: render.ManagedBy}); err != nil {
-		return "", err
+	var workloads []client.Object
+	deployments, sets := &appsv1.DeploymentList{}, &appsv1.StatefulSetList{}
+	for _, list := range []client.ObjectList{deployments, sets} {
+		if err := r.List(ctx, list, client.InNamespace(platform.Namespace), client.MatchingLabels{render.LabelManagedBy: render.ManagedBy}); err != nil {
+			return "", err
+		}
 	}
 	for i := range deployments.Items {
-		d := &deployments.Items[i]
-		if d.Labels[render.LabelName] == render.RoleLGSPGateway {
+		workloads = append(workloads, &deployments.Items[i])
+	}
+	for i := range sets.Items {
+		workloads = append(workloads, &sets.Items[i])
+	}
+	for _, w := range workloads {
+		via, imports := w.GetAnnotations()[render.DataExchangeAnnotation]
+		switch {
+		case !imports:
 			continue
+		case via == platform.Status.GatewayURL:
+			return fmt.Sprintf("%s %s is switched back to the direct path by its owner", kindOf(w), w.GetName()), nil
 		}
-		if done, message := rolledOut(d); !done {
+		if done, message := rolledOut(w); !done {
 			return message, nil
 		}
 	}

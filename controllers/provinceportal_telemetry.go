@@ -63,7 +63,11 @@ func (r *ProvincePortalReconciler) observeTelemetry(ctx context.Context, s *port
 		set(false, platformv1alpha1.ReasonCollectorNotReady, message)
 		return nil
 	}
-	message := fmt.Sprintf("collector %s exports logs and traces to the SOC at %s", name, soc.Endpoint)
+	whose := "the national SOC"
+	if soc.ProvincesOwn {
+		whose = "the province's own SOC (spec.monitoring.soc)"
+	}
+	message := fmt.Sprintf("collector %s exports logs and traces to %s at %s", name, whose, soc.Endpoint)
 	if m := s.national.Spec.Monitoring; m != nil && m.NCSC != nil {
 		message += " and to the NCSC at " + string(m.NCSC.Endpoint)
 	}

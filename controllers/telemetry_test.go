@@ -69,8 +69,8 @@ func TestMonitoringConnectedOnceTheCollectorExportsToTheSOC(t *testing.T) {
 	ensureTelemetryRelease(t)
 	p := waitReady(t, province(t, "44", pinRelease(telemetryRelease), provinceSOC))
 	c := waitMonitoring(t, p, metav1.ConditionTrue, platformv1alpha1.ReasonReady)
-	if !strings.Contains(c.Message, "https://soc.example.gov.vn:4318") {
-		t.Errorf("message %q does not name the SOC", c.Message)
+	if !strings.Contains(c.Message, "the province's own SOC (spec.monitoring.soc) at https://soc.example.gov.vn:4318") {
+		t.Errorf("message %q does not name the province's own SOC", c.Message)
 	}
 	for _, child := range []client.Object{
 		portalChild(p, &corev1.ConfigMap{}, render.RoleCollector), portalChild(p, &corev1.Service{}, render.RoleCollector),

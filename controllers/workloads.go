@@ -9,7 +9,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
@@ -69,13 +68,16 @@ func heldWorkloads(ctx context.Context, c client.Reader, stack []client.Object, 
 	return held, waitFor, nil
 }
 
-// routingToSettle names the IntegrationPlatform of the stack's namespace
-// whose gateway is about to serve: the province's systems then switch to
-// it, and a workload created before would roll its pods at once. A gateway
-// that serves, a platform going away or one that is Stalled settles nothing
-// to wait for; the gateway's own workloads never wait for it.
+// routingToSettle names the IntegrationPlatforms of the stack's namespace
+// the stack's new workloads must wait for, as a workload created now would
+// roll its pods at once: a gateway about to serve (holdsNewWorkloads), the
+// province's systems switching to it then; and a gateway that serves while
+// the stack was rendered on another path (it began to serve after the
+// render read the namespace's platforms). The gateway's own workloads never
+// wait for it.
 func routingToSettle(ctx context.Context, c client.Reader, stack []client.Object) ([]string, error) {
 	namespace := ""
+	renderedPaths := map[string]bool{}
 	for _, obj := range stack {
 		if isWorkload(obj) {
 			for _, ref := range obj.GetOwnerReferences() {
@@ -84,6 +86,9 @@ func routingToSettle(ctx context.Context, c client.Reader, stack []client.Object
 				}
 			}
 			namespace = obj.GetNamespace()
+			if via, imports := obj.GetAnnotations()[render.DataExchangeAnnotation]; imports {
+				renderedPaths[via] = true
+			}
 		}
 	}
 	if namespace == "" {
@@ -96,9 +101,11 @@ func routingToSettle(ctx context.Context, c client.Reader, stack []client.Object
 	var waiting []string
 	for i := range list.Items {
 		p := &list.Items[i]
-		stalled := meta.IsStatusConditionTrue(p.Status.Conditions, platformv1alpha1.ConditionStalled)
-		if p.Status.GatewayURL == "" && p.DeletionTimestamp.IsZero() && !stalled {
+		switch {
+		case holdsNewWorkloads(p):
 			waiting = append(waiting, "the gateway of IntegrationPlatform "+p.Name)
+		case routes(p) && len(renderedPaths) > 0 && !renderedPaths[p.Status.GatewayURL]:
+			waiting = append(waiting, "a render through the gateway of IntegrationPlatform "+p.Name+", which now serves")
 		}
 	}
 	return waiting, nil

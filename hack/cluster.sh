@@ -142,6 +142,9 @@ KUBECONFIG
 	start cert-manager "$k8s/cert-manager-controllers" --kubeconfig "$state/admin.kubeconfig" \
 		--cluster-resource-namespace cert-manager
 
+	# The demo fleet (34 provinces, about 450 pods) requests about 95 CPUs;
+	# a release rolls every Deployment with a surge pod, so the nodes hold
+	# twice that and more.
 	say "creating 3 kwok nodes and the default StorageClass kwok-volume"
 	kubectl apply -f "$state/storage-class.yaml" >/dev/null
 	for i in 0 1 2; do
@@ -158,8 +161,8 @@ metadata:
     kubernetes.io/arch: amd64
     type: kwok
 status:
-  allocatable: {cpu: "32", memory: 256Gi, pods: "250"}
-  capacity: {cpu: "32", memory: 256Gi, pods: "250"}
+  allocatable: {cpu: "128", memory: 512Gi, pods: "400"}
+  capacity: {cpu: "128", memory: 512Gi, pods: "400"}
 NODE
 	done
 	wait_for "the kwok nodes to be Ready" 60 kubectl wait --for condition=Ready --timeout 5s node --all

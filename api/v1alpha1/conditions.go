@@ -72,6 +72,13 @@ const (
 	ReasonNamespaceNotAssigned = "NamespaceNotAssigned"
 	// ReasonDuplicateInNamespace means another object of the kind already serves the namespace.
 	ReasonDuplicateInNamespace = "DuplicateInNamespace"
+	// ReasonGatewayNotServing means an integration gateway has not served
+	// within its start budget: the province's new workloads stop waiting
+	// for it.
+	ReasonGatewayNotServing = "GatewayNotServing"
+	// ReasonWaitingForSwitchBack means a deleted integration platform keeps
+	// its gateway serving while workloads still reach NDXP through it.
+	ReasonWaitingForSwitchBack = "WaitingForSwitchBack"
 	// ReasonProvinceClaimed means an older ProvincePortal serves the same province and environment.
 	ReasonProvinceClaimed = "ProvinceClaimed"
 	// ReasonInvalidTrustedRoots means some trusted roots are expired or not CA certificates.

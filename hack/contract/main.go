@@ -29,7 +29,7 @@ const (
 )
 
 // stacks are the golden renders described, one per kind that runs a component.
-var stacks = []string{"portal-level3", "onestopshop-motcua-path", "docexchangenode"}
+var stacks = []string{"portal-level3", "onestopshop-motcua-path", "docexchangenode", "integrationplatform-level3-audit"}
 
 func main() {
 	goldens := flag.String("goldens", "internal/render/testdata", "directory of the golden renders")

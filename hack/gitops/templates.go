@@ -64,7 +64,9 @@ spec:
     - {group: platform.egov.vn, kind: ProvincePortal}
     - {group: platform.egov.vn, kind: OneStopShop}
     - {group: platform.egov.vn, kind: DocExchangeNode}
+    - {group: platform.egov.vn, kind: IntegrationPlatform}
     - {group: "", kind: Secret}
+    - {group: "", kind: ConfigMap}
 {{end}}
 
 {{- define "fluxKustomization" -}}

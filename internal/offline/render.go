@@ -224,7 +224,7 @@ func (m *Manifests) nodeInputs(d *platformv1alpha1.DocExchangeNode, portal rende
 	}
 	return render.DocExchangeInputs{
 		Node: d, Portal: portal.Portal, National: portal.National, Release: release, Component: component,
-		PortalConfig: config, TemplateSize: d.Spec.Storage.Size, SecretVersions: versions,
+		PortalConfig: config, TemplateSize: d.Spec.Storage.Size, SecretVersions: versions, Gateway: portal.Gateway,
 	}, err
 }
 

@@ -46,6 +46,14 @@ var committees = map[string]committee{
 	"82": {"000.00.00.H20", "edXML exchange data of Đồng Tháp's People's Committee"},
 }
 
+// closedNumbers are catalogue numbers QĐ 09/2025/QĐ-TTg closed, by the
+// former province that held them: no unit's systems may use them again.
+var closedNumbers = map[string]string{
+	"16": "Đắk Nông",
+	"30": "Hậu Giang",
+	"54": "Thái Bình",
+}
+
 // ownerOfNumber maps a catalogue number (the nn of Hnn) to its unit.
 var ownerOfNumber = func() map[string]string {
 	m := make(map[string]string, len(committees))
@@ -75,8 +83,10 @@ func catalogueNumber(organID string) string {
 
 // OrganIDProblem says why the unit's systems may not use organID, or returns
 // "" when they may: an identifier must sit under the unit's own level-1
-// identifier, and, where that is not confirmed yet, never under another
-// unit's. Certificates carry it, so it must not name another province.
+// identifier, and, where that is not confirmed yet, under a People's
+// Committee or Council number (H or K) that is neither another unit's nor
+// closed. Certificates carry it, so it must not name another province or a
+// ministry.
 func (u Unit) OrganIDProblem(organID string) string {
 	number := catalogueNumber(organID)
 	if own, _, ok := u.CommitteeOrganID(); ok {
@@ -85,9 +95,15 @@ func (u Unit) OrganIDProblem(organID string) string {
 		}
 		return ""
 	}
+	if number == "" {
+		return fmt.Sprintf("organId %s is not under a provincial People's Committee or Council (000.00.00.Hnn or 000.00.00.Knn)", organID)
+	}
 	if owner, taken := ownerOfNumber[number]; taken {
 		other := byCode[owner]
 		return fmt.Sprintf("organId %s is under %s, the identifier of %s", organID, committees[owner].organID, other.PeoplesCommittee())
+	}
+	if former, closed := closedNumbers[number]; closed {
+		return fmt.Sprintf("organId %s is under number %s, closed with the former province of %s (QĐ 09/2025/QĐ-TTg)", organID, number, former)
 	}
 	return ""
 }

@@ -19,6 +19,11 @@ func TestCommitteeIdentifiersAreDistinctAndWellFormed(t *testing.T) {
 		}
 		seen[c.organID] = code
 	}
+	for number, former := range closedNumbers {
+		if owner, taken := ownerOfNumber[number]; taken {
+			t.Errorf("number %s, closed with %s, is the identifier of unit %s", number, former, owner)
+		}
+	}
 }
 
 func TestOrganIDProblem(t *testing.T) {
@@ -38,6 +43,10 @@ func TestOrganIDProblem(t *testing.T) {
 		{hatinh, "000.00.00.G22", "not under 000.00.00.H27"}, // a ministry's
 		{tuyenQuang, "000.00.00.H60", ""},
 		{tuyenQuang, "000.00.03.H26", "organId 000.00.03.H26 is under 000.00.00.H26, the identifier of Ủy ban nhân dân thành phố Hà Nội"},
+		{tuyenQuang, "000.00.00.G22", "not under a provincial People's Committee or Council"}, // a ministry's
+		{tuyenQuang, "000.00.00.H30", "closed with the former province of Hậu Giang"},
+		{tuyenQuang, "000.00.02.K54", "closed with the former province of Thái Bình"},
+		{tuyenQuang, "000.00.00.H00", ""}, // the placeholder until the unit's number is confirmed
 	}
 	for _, tt := range tests {
 		got := tt.unit.OrganIDProblem(tt.organID)

@@ -1,7 +1,9 @@
 package render
 
 import (
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
@@ -80,9 +82,26 @@ type Agency struct {
 	OrganID platformv1alpha1.OrganID
 }
 
+// maxCommonNameBytes is the longest common name cert-manager accepts: RFC
+// 5280's 64, counted in bytes, which a Vietnamese name reaches long before
+// 64 letters (most letters with diacritics take two or three bytes).
+const maxCommonNameBytes = 64
+
+// commonName is name cut to maxCommonNameBytes between two letters: the
+// organId in the subject still identifies the agency, and cert-manager
+// would refuse the whole certificate for a longer name.
+func commonName(name string) string {
+	for i, r := range name {
+		if i+utf8.RuneLen(r) > maxCommonNameBytes {
+			return strings.TrimSpace(name[:i])
+		}
+	}
+	return name
+}
+
 // agencyCertificate sets a leaf's subject to identify the agency.
 func agencyCertificate(c *cmapi.Certificate, provinceName string, agency Agency) *cmapi.Certificate {
-	c.Spec.CommonName = agency.Name
+	c.Spec.CommonName = commonName(agency.Name)
 	c.Spec.Subject = subject(provinceName, agency.OrganID)
 	return c
 }
@@ -95,7 +114,7 @@ func SubCACertificate(o Owner, provinceName string, domains []string, organID pl
 		ObjectMeta: o.Meta(RoleSubCA, RoleSubCA),
 		Spec: cmapi.CertificateSpec{
 			IsCA:           true,
-			CommonName:     provinceName + " e-Government SubCA",
+			CommonName:     commonName(provinceName + " e-Government SubCA"),
 			Subject:        subject(provinceName, organID),
 			SecretName:     KeypairSecret(o.Name(RoleSubCA)),
 			SecretTemplate: keypairTemplate(o),

@@ -13,11 +13,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
@@ -247,5 +249,29 @@ func TestSubCAConstrainsEveryKindOfName(t *testing.T) {
 				t.Errorf("OpenSSL accepted it or refused it for another reason: %v", opensslErr)
 			}
 		})
+	}
+}
+
+// cert-manager refuses a certificate whose common name exceeds 64 bytes,
+// which a Vietnamese agency name reaches well before 64 letters: the common
+// name is cut between two letters, and the certificate still issues and
+// identifies the agency by its organId.
+func TestALongAgencyNameStillIssues(t *testing.T) {
+	in := testNodeInputs()
+	long := "Trung tâm Phục vụ hành chính công và Kiểm soát thủ tục hành chính tỉnh Hà Tĩnh"
+	in.Node.Spec.Agencies = []platformv1alpha1.Agency{{OrganID: "000.00.00.H27", Name: long}}
+	for _, c := range certificatesOf(DocExchangeStack(in)) {
+		cn := c.Spec.CommonName
+		if len(cn) > 64 || !utf8.ValidString(cn) || !strings.HasPrefix(long, cn) || len(cn) < 60 {
+			t.Errorf("common name %q (%d bytes): want the longest prefix of the name in 64 bytes", cn, len(cn))
+		}
+		block, _ := pem.Decode(issueAs(t, c, testRoot(t)).pem)
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cert.Subject.SerialNumber != "000.00.00.H27" {
+			t.Errorf("subject %s: want the organId as serialNumber", cert.Subject)
+		}
 	}
 }

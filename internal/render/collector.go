@@ -43,6 +43,9 @@ type SOCTarget struct {
 	CAPEM string
 	// CAConfigMap is the province's ConfigMap the collector mounts, if any.
 	CAConfigMap string
+	// ProvincesOwn is true for the province's own SOC, set in place of the
+	// national one.
+	ProvincesOwn bool
 }
 
 // EffectiveSOC is the SOC a portal's collector exports to: the province's
@@ -51,7 +54,7 @@ type SOCTarget struct {
 func EffectiveSOC(p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform, roots []platformv1alpha1.TrustedRoot) *SOCTarget {
 	bundle := TrustBundleMountPath + "/" + TrustBundleKey
 	if m := p.Spec.Monitoring; m != nil && m.SOC != nil {
-		target := &SOCTarget{TelemetryEndpoint: m.SOC.TelemetryEndpoint, CAFile: bundle}
+		target := &SOCTarget{TelemetryEndpoint: m.SOC.TelemetryEndpoint, CAFile: bundle, ProvincesOwn: true}
 		if m.SOC.CARef != nil {
 			target.CAConfigMap = m.SOC.CARef.Name
 			target.CAFile = collectorSOCCAPath + "/" + provinceSOCCAKey

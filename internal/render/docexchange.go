@@ -60,6 +60,9 @@ type DocExchangeInputs struct {
 	TemplateSize resource.Quantity
 	// SecretVersions are the versions of what the pod uses, as for the portal.
 	SecretVersions map[string]string
+	// Gateway is the namespace's serving IntegrationPlatform, as for the
+	// portal: a docExchange connector reaches national data through it.
+	Gateway *platformv1alpha1.IntegrationPlatform
 }
 
 // DocExchangeOwner returns the Owner of a node's children.
@@ -235,7 +238,8 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		EnvFrom:     []string{portal.Name(RoleInterconnect), o.Name(RoleEdxmlConfig)},
 		Checksum:    Checksum(checksumInputs(checksummed, in.PortalConfig.Interconnect, in.PortalConfig.TrustBundle, in.SecretVersions)),
 		Annotations: annotations, Serves: true,
-		ExtraMounts: []corev1.VolumeMount{{Name: DocumentsVolume, MountPath: documentsMountPath}},
+		ExtraMounts:  []corev1.VolumeMount{{Name: DocumentsVolume, MountPath: documentsMountPath}},
+		DataExchange: in.PortalConfig.Interconnect[DataExchangeGatewayKey],
 	}
 	statefulSet := RetainedStatefulSet(o, w, 1, o.Name(RoleEdxmlHeadless), ClaimTemplate{
 		Name: DocumentsVolume, Size: in.TemplateSize, StorageClassName: d.Spec.Storage.StorageClassName,
@@ -252,7 +256,8 @@ func DocExchangeStack(in DocExchangeInputs) []client.Object {
 		headlessService(o, RoleEdxmlHeadless, RoleEdxmlNode),
 		Service(o, RoleEdxmlNode),
 		statefulSet,
-		ComponentPolicy(o, RoleEdxmlNode, clients, append(axisEgress(d.Spec.Axis, n), append(externalSignerEgress(d.Spec.Signing.External), offSiteBackupEgress(d.Spec.OffSiteBackup)...)...)),
+		ComponentPolicy(o, RoleEdxmlNode, clients, append(axisEgress(d.Spec.Axis, n), append(externalSignerEgress(d.Spec.Signing.External), offSiteBackupEgress(d.Spec.OffSiteBackup)...)...),
+			gatewayEgress(in.Gateway)...),
 	}
 }
 

@@ -79,6 +79,10 @@ func dataExchangeNetworks(n *platformv1alpha1.NationalPlatform) []networkingv1.N
 	return CIDRPeers(n.Spec.Network.NationalEgressCIDRs)
 }
 
+// AuditExportOTLP tells the gateway to send each audit record as an OTLP
+// log record (event name lgsp.audit) to OTEL_EXPORTER_OTLP_ENDPOINT.
+const AuditExportOTLP = "otlp"
+
 // IntegrationConfig is the gateway's own configuration, read as
 // environment variables: NDXP, its credentials and client certificate,
 // the routes file and the audit log.
@@ -93,6 +97,11 @@ func IntegrationConfig(i *platformv1alpha1.IntegrationPlatform, p *platformv1alp
 		"LGSP_TRUST_BUNDLE":         TrustBundleMountPath + "/" + TrustBundleKey,
 		"LGSP_ROUTES_FILE":          routesMountPath + "/" + RoutesFile,
 		"LGSP_AUDIT_ENABLED":        boolString(i.Spec.Audit != nil),
+		// Every call through the gateway is an audit record sent as an OTLP
+		// log to the namespace's collector, which takes it to the SOC and the
+		// NCSC with the rest of the province's telemetry; audit keeps a local
+		// copy besides.
+		"LGSP_AUDIT_EXPORT": AuditExportOTLP,
 	}
 	if a := i.Spec.Audit; a != nil {
 		config["LGSP_AUDIT_DIR"] = auditMountPath

@@ -142,14 +142,7 @@ func TestSystemsReachNDXPThroughTheGateway(t *testing.T) {
 		portal := findObject[*appsv1.Deployment](objs, "hatinh-portal")
 		worker := findObject[*appsv1.Deployment](objs, "hatinh-motcua-worker")
 		for _, policy := range []string{"hatinh-portal", "hatinh-motcua-worker"} {
-			np := findObject[*networkingv1.NetworkPolicy](objs, policy)
-			reachesGateway, reachesNDXP := false, false
-			for _, rule := range np.Spec.Egress {
-				for _, peer := range rule.To {
-					reachesGateway = reachesGateway || (peer.PodSelector != nil && peer.PodSelector.MatchLabels[LabelName] == RoleLGSPGateway)
-					reachesNDXP = reachesNDXP || (peer.IPBlock != nil && peer.IPBlock.CIDR == "198.51.100.64/26")
-				}
-			}
+			reachesGateway, reachesNDXP := egressTo(findObject[*networkingv1.NetworkPolicy](objs, policy), "198.51.100.64/26")
 			if reachesGateway != (via != nil) || reachesNDXP != (via == nil) {
 				t.Errorf("gateway %v: %s reaches the gateway %v, NDXP %v", via != nil, policy, reachesGateway, reachesNDXP)
 			}
@@ -171,4 +164,26 @@ func TestSystemsReachNDXPThroughTheGateway(t *testing.T) {
 			t.Error("through the gateway the stack still gets NDXP's token endpoint")
 		}
 	}
+	// The exchange node never reaches NDXP itself; through a gateway, a
+	// docExchange connector lets it reach national data there.
+	nodeIn := testNodeInputs()
+	for _, via := range []*platformv1alpha1.IntegrationPlatform{nil, gateway} {
+		nodeIn.Gateway = via
+		np := findObject[*networkingv1.NetworkPolicy](DocExchangeStack(nodeIn), DocExchangeOwner(nodeIn.Node, nodeIn.Portal).Name(RoleEdxmlNode))
+		if reachesGateway, reachesNDXP := egressTo(np, "198.51.100.64/26"); reachesGateway != (via != nil) || reachesNDXP {
+			t.Errorf("gateway %v: the exchange node reaches the gateway %v, NDXP %v", via != nil, reachesGateway, reachesNDXP)
+		}
+	}
+}
+
+// egressTo says whether a policy lets its pods reach the gateway's pods,
+// and the network cidr.
+func egressTo(np *networkingv1.NetworkPolicy, cidr string) (gateway, network bool) {
+	for _, rule := range np.Spec.Egress {
+		for _, peer := range rule.To {
+			gateway = gateway || (peer.PodSelector != nil && peer.PodSelector.MatchLabels[LabelName] == RoleLGSPGateway)
+			network = network || (peer.IPBlock != nil && peer.IPBlock.CIDR == cidr)
+		}
+	}
+	return gateway, network
 }

@@ -194,6 +194,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 		Component: RoleMotcuaWeb, Image: in.Component.Image, Version: in.Component.Version,
 		Replicas: replicas, SecurityLevel: SecurityLevel(s.Spec.SecurityLevel, p), Resources: Resources(s.Spec.Resources),
 		Mounts: mounts, EnvFrom: envFrom, Env: database, Checksum: checksum, Args: []string{"web"}, Serves: true,
+		DataExchange: in.PortalConfig.Interconnect[DataExchangeGatewayKey],
 	}
 	web := serving
 	web.Mounts = append(append([]Mount(nil), mounts...), ssoMounts(o, s)...)
@@ -215,6 +216,7 @@ func OneStopShopStack(in OneStopShopInputs) []client.Object {
 			Component: RoleMotcuaWorker, Image: in.Component.Image, Version: in.Component.Version,
 			Replicas: 1, Resources: Resources(nil),
 			Mounts: workerMounts, EnvFrom: envFrom, Env: database, Checksum: checksum, Args: []string{"sync-worker"},
+			DataExchange: in.PortalConfig.Interconnect[DataExchangeGatewayKey],
 		}),
 		Service(o, RoleMotcuaWeb),
 		Ingress(o, RoleMotcuaWeb, ingressClass(p), host, path, tlsSecret),

@@ -84,9 +84,16 @@ func PortalSecretRefs(spec platformv1alpha1.ProvincePortalSpec) []string {
 	return names
 }
 
-// DataExchangeGatewayKey is the interconnect key naming where the stack
-// reaches NDXP: NDXP's gateway, or the province's integration platform.
-const DataExchangeGatewayKey = "EGOV_DATA_EXCHANGE_GATEWAY_URL"
+// Interconnect keys the operator itself reads back.
+const (
+	// DataExchangeGatewayKey names where the stack reaches NDXP: NDXP's
+	// gateway, or the province's integration platform.
+	DataExchangeGatewayKey = "EGOV_DATA_EXCHANGE_GATEWAY_URL"
+	// ProvinceCodeKey and OrganIDKey name who the province is, as the
+	// portal publishes them once it has checked them.
+	ProvinceCodeKey = "EGOV_PROVINCE_CODE"
+	OrganIDKey      = "EGOV_ORGAN_ID"
+)
 
 // Interconnect is the configuration every workload of the province reads:
 // who the province is and where the national systems are. Credentials are
@@ -96,10 +103,10 @@ const DataExchangeGatewayKey = "EGOV_DATA_EXCHANGE_GATEWAY_URL"
 func Interconnect(p *platformv1alpha1.ProvincePortal, n *platformv1alpha1.NationalPlatform, gateway *platformv1alpha1.IntegrationPlatform) map[string]string {
 	unit := provinceUnit(p)
 	data := map[string]string{
-		"EGOV_PROVINCE_CODE":            unit.Code,
+		ProvinceCodeKey:                 unit.Code,
 		"EGOV_PROVINCE_NAME":            unit.FullName(),
 		"EGOV_ENVIRONMENT":              p.Spec.Environment,
-		"EGOV_ORGAN_ID":                 string(p.Spec.OrganID),
+		OrganIDKey:                      string(p.Spec.OrganID),
 		"EGOV_PORTAL_URL":               PortalURL(p),
 		"EGOV_NATIONAL_PORTAL_URL":      string(n.Spec.PublicServicePortal.URL),
 		"EGOV_NATIONAL_SYNC_URL":        string(n.Spec.PublicServicePortal.SyncURL),
@@ -184,6 +191,7 @@ func PortalStack(in PortalInputs) []client.Object {
 			Resources: Resources(p.Spec.Resources), Mounts: mounts,
 			EnvFrom:  []string{o.Name(RoleInterconnect)},
 			Checksum: Checksum(checksumInputs(nil, interconnect, bundle, in.SecretVersions)), Serves: true,
+			DataExchange: interconnect[DataExchangeGatewayKey],
 		}),
 		Service(o, RolePortal),
 		Ingress(o, RolePortal, ingressClass(p), domain, "/", KeypairSecret(o.Name(RolePortal))),

@@ -38,7 +38,16 @@ type Workload struct {
 	// ExtraMounts are writable volumes the pod template does not define,
 	// such as a StatefulSet's claims.
 	ExtraMounts []corev1.VolumeMount
+	// DataExchange is where the pods reach NDXP, for the workloads that
+	// import the interconnect configuration: recorded on the workload
+	// (DataExchangeAnnotation), so that a gateway being deleted knows which
+	// workloads still reach NDXP through it.
+	DataExchange string
 }
+
+// DataExchangeAnnotation on a workload names where its pods reach NDXP:
+// NDXP's own gateway, or the province's integration gateway.
+const DataExchangeAnnotation = "platform.egov.vn/data-exchange"
 
 // ServiceAccount is a workload's identity, without an API token: the stack
 // never talks to the Kubernetes API.
@@ -96,6 +105,9 @@ func PodTemplate(o Owner, w Workload) corev1.PodTemplateSpec {
 func workloadMeta(o Owner, w Workload) metav1.ObjectMeta {
 	meta := o.Meta(w.Component, w.Component)
 	meta.Labels[LabelVersion] = w.Version
+	if w.DataExchange != "" {
+		meta.Annotations = map[string]string{DataExchangeAnnotation: w.DataExchange}
+	}
 	return meta
 }
 

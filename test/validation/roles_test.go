@@ -80,6 +80,8 @@ func TestEachKindOfUserReachesOnlyWhatItsRoleGives(t *testing.T) {
 	}{
 		{"hanoi-it", "create", egov, "provinceportals", hanoi.Name, true},
 		{"hanoi-it", "create", "", "secrets", hanoi.Name, true},
+		{"hanoi-it", "create", "", "configmaps", hanoi.Name, true}, // the CA of the province's own SOC
+		{"hanoi-it", "create", "", "configmaps", hatinh.Name, false},
 		{"hanoi-it", "get", egov, "provinceportals", hatinh.Name, false},
 		{"hanoi-it", "update", egov, "onestopshops", hatinh.Name, false},
 		{"hanoi-it", "get", "", "secrets", hatinh.Name, false},
