@@ -66,7 +66,15 @@ func (r *DocExchangeNodeReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	}
 	s := &nodeScope{node: node}
 	orig := node.DeepCopy()
-	err := runPhases(ctx, s, r.resolveInputs, r.checkSecurityLevel, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.reconcileSnapshots, r.observeChildren)
+	err := runPhases(ctx, s, r.resolveInputs, r.checkSecurityLevel, r.checkOrganID, r.reconcileChildren, r.reconcileStorage, r.observeChildren)
+	// The documents are snapshotted on schedule whatever holds the rest
+	// back: the node's pod keeps running and writing while it waits or is
+	// stalled.
+	if snapshotErr := r.reconcileSnapshots(ctx, s); err == nil {
+		err = snapshotErr
+	} else if snapshotErr != nil {
+		ctrl.LoggerFrom(ctx).Error(snapshotErr, "snapshot the documents")
+	}
 	s.portal.report(&node.Status.ProvinceStatus)
 	err = finish(ctx, r.Client, r.Recorder, node, orig, err, "the node exchanges documents as "+string(node.Spec.OrganID),
 		platformv1alpha1.ConditionPortalReady, platformv1alpha1.ConditionSigningCertificateReady,

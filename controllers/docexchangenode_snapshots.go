@@ -3,7 +3,9 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -35,6 +37,11 @@ func snapshotAPIPresent(mapper meta.RESTMapper) (bool, error) {
 func (r *DocExchangeNodeReconciler) reconcileSnapshots(ctx context.Context, s *nodeScope) error {
 	node, spec := s.node, s.node.Spec.Snapshots
 	conds, gen := &node.Status.Conditions, node.Generation
+	if s.portal.portal == nil {
+		// Without its portal the node's snapshots cannot be labelled as its
+		// province's; the node is Stalled saying so.
+		return nil
+	}
 	if !r.snapshotAPI {
 		conditions.Set(conds, gen, platformv1alpha1.ConditionSnapshotsScheduled, false, platformv1alpha1.ReasonSnapshotAPIAbsent,
 			"the cluster does not serve snapshot.storage.k8s.io/v1 VolumeSnapshots, so no snapshot is taken; the documents are kept by their retained volumes")
@@ -61,6 +68,7 @@ func (r *DocExchangeNodeReconciler) reconcileSnapshots(ctx context.Context, s *n
 	owner := render.DocExchangeOwner(node, s.portal.portal)
 	interval, now := time.Duration(spec.IntervalHours)*time.Hour, r.Clock.Now()
 	var next time.Time
+	var failed []string
 	for _, claim := range bound {
 		series := taken[claim]
 		newest := time.Time{}
@@ -78,12 +86,29 @@ func (r *DocExchangeNodeReconciler) reconcileSnapshots(ctx context.Context, s *n
 		if err := r.prune(ctx, series, int(spec.Keep)); err != nil {
 			return err
 		}
+		if name, failure := lastOutcome(series); failure != "" {
+			failed = append(failed, fmt.Sprintf("%s: %s", name, failure))
+		}
 	}
 	s.snapshotsDueAt = next
+	if len(failed) > 0 {
+		conditions.Set(conds, gen, platformv1alpha1.ConditionSnapshotsScheduled, false, platformv1alpha1.ReasonSnapshotFailed,
+			fmt.Sprintf("the latest snapshots failed (%s); the last %d ready ones are kept; the next is due at %s",
+				strings.Join(failed, "; "), spec.Keep, next.UTC().Format(time.RFC3339)))
+		return nil
+	}
 	conditions.Set(conds, gen, platformv1alpha1.ConditionSnapshotsScheduled, true, platformv1alpha1.ReasonReady,
-		fmt.Sprintf("claims %v are snapshotted every %dh, the last %d kept; the next is due at %s",
+		fmt.Sprintf("claims %v are snapshotted every %dh, the last %d ready ones kept; the next is due at %s",
 			bound, spec.IntervalHours, spec.Keep, next.UTC().Format(time.RFC3339)))
 	return nil
+}
+
+// snapshotState says whether the snapshot controller made a snapshot ready
+// to use, and the error it reports on it, if any.
+func snapshotState(snapshot *unstructured.Unstructured) (ready bool, failure string) {
+	ready, _, _ = unstructured.NestedBool(snapshot.Object, "status", "readyToUse")
+	failure, _, _ = unstructured.NestedString(snapshot.Object, "status", "error", "message")
+	return ready, failure
 }
 
 // boundClaims names the node's document claims that are bound to a volume.
@@ -121,9 +146,31 @@ func (r *DocExchangeNodeReconciler) snapshotsByClaim(ctx context.Context, node *
 	return byClaim, nil
 }
 
-// prune deletes the oldest snapshots of a series beyond keep.
+// lastOutcome names the newest snapshot of a series the snapshot controller
+// has finished, ready or failed, and its error; snapshots still being taken
+// say nothing yet.
+func lastOutcome(series []*unstructured.Unstructured) (name, failure string) {
+	for _, snapshot := range slices.Backward(series) {
+		if ready, failure := snapshotState(snapshot); ready || failure != "" {
+			return snapshot.GetName(), failure
+		}
+	}
+	return "", ""
+}
+
+// prune deletes a series' snapshots beyond its newest keep ready ones and
+// beyond its newest keep others (still being taken, or failed): a failing
+// snapshot controller never costs a ready snapshot, nor piles up failures.
 func (r *DocExchangeNodeReconciler) prune(ctx context.Context, series []*unstructured.Unstructured, keep int) error {
-	for _, old := range series[:max(len(series)-keep, 0)] {
+	var ready, others []*unstructured.Unstructured
+	for _, snapshot := range series {
+		if ok, _ := snapshotState(snapshot); ok {
+			ready = append(ready, snapshot)
+		} else {
+			others = append(others, snapshot)
+		}
+	}
+	for _, old := range slices.Concat(ready[:max(len(ready)-keep, 0)], others[:max(len(others)-keep, 0)]) {
 		if err := r.Delete(ctx, old); client.IgnoreNotFound(err) != nil {
 			return fmt.Errorf("delete snapshot %s: %w", old.GetName(), err)
 		}

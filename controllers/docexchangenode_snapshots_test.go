@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,50 +50,114 @@ func TestWithoutTheSnapshotAPITheNodeSaysSnapshotsAreOff(t *testing.T) {
 	})
 }
 
-func TestBoundClaimsAreSnapshottedOnScheduleAndTheOldestPruned(t *testing.T) {
-	ctx := context.Background()
+// snapshotSchedule runs a node's snapshot phase at times of a fake clock
+// against the API server, with one bound and one pending document claim.
+type snapshotSchedule struct {
+	t       *testing.T
+	node    *platformv1alpha1.DocExchangeNode
+	portal  *platformv1alpha1.ProvincePortal
+	start   time.Time
+	clock   *testclock.FakePassiveClock
+	nodeRec *DocExchangeNodeReconciler
+}
+
+func newSnapshotSchedule(t *testing.T, keep int32) *snapshotSchedule {
 	installSnapshotAPI(t)
 	ns := fmt.Sprint("snapshots-", time.Now().UnixNano()%100000)
 	create(t, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
 	node := &platformv1alpha1.DocExchangeNode{
 		ObjectMeta: metav1.ObjectMeta{Name: "archive", Namespace: ns},
-		Spec:       platformv1alpha1.DocExchangeNodeSpec{Snapshots: platformv1alpha1.DocumentSnapshots{IntervalHours: 24, Keep: 2}},
+		Spec:       platformv1alpha1.DocExchangeNodeSpec{Snapshots: platformv1alpha1.DocumentSnapshots{IntervalHours: 24, Keep: keep}},
 	}
-	portal := &platformv1alpha1.ProvincePortal{Spec: platformv1alpha1.ProvincePortalSpec{
-		Province: platformv1alpha1.ProvinceRef{Code: "68"}, Environment: "production"}}
 	documentClaim(t, node, "documents-archive-edxml-node-0", corev1.ClaimBound)
 	documentClaim(t, node, "documents-archive-edxml-node-1", corev1.ClaimPending)
-
 	start := time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)
 	clk := testclock.NewFakePassiveClock(start)
-	r := &DocExchangeNodeReconciler{deps: deps{Client: k8s, APIReader: k8s, Clock: clk}, snapshotAPI: true}
-	expect := func(at time.Duration, dueAt time.Duration, reason string, snapshots ...string) {
-		t.Helper()
-		clk.SetTime(start.Add(at))
-		s := &nodeScope{node: node, portal: portalInputs{portal: portal}}
-		if err := r.reconcileSnapshots(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-		if got := snapshotNames(t, ns); !slices.Equal(got, snapshots) {
-			t.Errorf("at +%v: snapshots %v, want %v", at, got, snapshots)
-		}
-		if want := start.Add(dueAt); dueAt > 0 && !s.snapshotsDueAt.Equal(want) {
-			t.Errorf("at +%v: next due at %v, want %v", at, s.snapshotsDueAt, want)
-		}
-		if c := condOf(node, platformv1alpha1.ConditionSnapshotsScheduled); c == nil || c.Reason != reason {
-			t.Errorf("at +%v: SnapshotsScheduled %+v, want reason %s", at, c, reason)
-		}
+	return &snapshotSchedule{t: t, node: node, start: start, clock: clk,
+		portal: &platformv1alpha1.ProvincePortal{Spec: platformv1alpha1.ProvincePortalSpec{
+			Province: platformv1alpha1.ProvinceRef{Code: "68"}, Environment: "production"}},
+		nodeRec: &DocExchangeNodeReconciler{deps: deps{Client: k8s, APIReader: k8s, Clock: clk}, snapshotAPI: true}}
+}
+
+// expect runs the phase at start+at and checks the snapshots left, when the
+// next is due (unless dueAt is 0) and the condition's reason.
+func (s *snapshotSchedule) expect(at, dueAt time.Duration, reason string, snapshots ...string) *metav1.Condition {
+	t := s.t
+	t.Helper()
+	s.clock.SetTime(s.start.Add(at))
+	scope := &nodeScope{node: s.node, portal: portalInputs{portal: s.portal}}
+	if err := s.nodeRec.reconcileSnapshots(context.Background(), scope); err != nil {
+		t.Fatal(err)
 	}
+	if got := snapshotNames(t, s.node.Namespace); !slices.Equal(got, snapshots) {
+		t.Errorf("at +%v: snapshots %v, want %v", at, got, snapshots)
+	}
+	if want := s.start.Add(dueAt); dueAt > 0 && !scope.snapshotsDueAt.Equal(want) {
+		t.Errorf("at +%v: next due at %v, want %v", at, scope.snapshotsDueAt, want)
+	}
+	c := condOf(s.node, platformv1alpha1.ConditionSnapshotsScheduled)
+	if c == nil || c.Reason != reason {
+		t.Errorf("at +%v: SnapshotsScheduled %+v, want reason %s", at, c, reason)
+	}
+	return c
+}
+
+// report sets a snapshot's status as the snapshot controller would.
+func (s *snapshotSchedule) report(name string, status map[string]any) {
+	s.t.Helper()
+	snapshot := &unstructured.Unstructured{}
+	snapshot.SetGroupVersionKind(render.VolumeSnapshotGVK)
+	if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: s.node.Namespace, Name: name}, snapshot); err != nil {
+		s.t.Fatal(err)
+	}
+	snapshot.Object["status"] = status
+	if err := k8s.Status().Update(context.Background(), snapshot); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// snapshotOfDay names the bound claim's snapshot taken day days after the start.
+func snapshotOfDay(day int) string {
+	return fmt.Sprintf("documents-archive-edxml-node-0-202611%02d-010000", 25+day)
+}
+
+func TestBoundClaimsAreSnapshottedOnScheduleAndTheOldestPruned(t *testing.T) {
+	s := newSnapshotSchedule(t, 2)
 	day := 24 * time.Hour
-	first, second, third := "documents-archive-edxml-node-0-20261125-010000", "documents-archive-edxml-node-0-20261126-010000", "documents-archive-edxml-node-0-20261127-010000"
+	first, second, third := snapshotOfDay(0), snapshotOfDay(1), snapshotOfDay(2)
 
-	expect(0, day, platformv1alpha1.ReasonReady, first)
-	expect(day-time.Minute, day, platformv1alpha1.ReasonReady, first)
-	expect(day, 2*day, platformv1alpha1.ReasonReady, first, second)
-	expect(2*day, 3*day, platformv1alpha1.ReasonReady, second, third)
+	s.expect(0, day, platformv1alpha1.ReasonReady, first)
+	s.expect(day-time.Minute, day, platformv1alpha1.ReasonReady, first)
+	s.expect(day, 2*day, platformv1alpha1.ReasonReady, first, second)
+	s.expect(2*day, 3*day, platformv1alpha1.ReasonReady, second, third)
 
-	node.Spec.Snapshots.Enabled = ptr.To(false)
-	expect(5*day, 0, platformv1alpha1.ReasonSnapshotsDisabled, second, third)
+	s.node.Spec.Snapshots.Enabled = ptr.To(false)
+	s.expect(5*day, 0, platformv1alpha1.ReasonSnapshotsDisabled, second, third)
+}
+
+// When the snapshot controller starts failing, the ready snapshots are kept
+// however many failed ones follow, the failures are bounded too, and the
+// condition says which failed and why.
+func TestAFailingSnapshotControllerNeverCostsAReadySnapshot(t *testing.T) {
+	s := newSnapshotSchedule(t, 2)
+	day := 24 * time.Hour
+	ready := map[string]any{"readyToUse": true}
+	failed := map[string]any{"readyToUse": false, "error": map[string]any{"message": "the CSI driver refused the snapshot"}}
+
+	s.expect(0, day, platformv1alpha1.ReasonReady, snapshotOfDay(0))
+	s.report(snapshotOfDay(0), ready)
+	s.expect(day, 2*day, platformv1alpha1.ReasonReady, snapshotOfDay(0), snapshotOfDay(1))
+	s.report(snapshotOfDay(1), ready)
+	s.expect(2*day, 3*day, platformv1alpha1.ReasonReady, snapshotOfDay(0), snapshotOfDay(1), snapshotOfDay(2))
+	s.report(snapshotOfDay(2), failed)
+	s.expect(3*day, 4*day, platformv1alpha1.ReasonSnapshotFailed, snapshotOfDay(0), snapshotOfDay(1), snapshotOfDay(2), snapshotOfDay(3))
+	s.report(snapshotOfDay(3), failed)
+	s.expect(4*day, 5*day, platformv1alpha1.ReasonSnapshotFailed, snapshotOfDay(0), snapshotOfDay(1), snapshotOfDay(3), snapshotOfDay(4))
+	s.report(snapshotOfDay(4), failed)
+	c := s.expect(5*day, 6*day, platformv1alpha1.ReasonSnapshotFailed, snapshotOfDay(0), snapshotOfDay(1), snapshotOfDay(4), snapshotOfDay(5))
+	if !strings.Contains(c.Message, snapshotOfDay(4)+": the CSI driver refused the snapshot") {
+		t.Errorf("the condition does not say which snapshot failed and why: %s", c.Message)
+	}
 }
 
 // installSnapshotAPI installs a minimal VolumeSnapshot CRD, as a cluster's

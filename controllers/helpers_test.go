@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -186,10 +187,10 @@ func getPortal(t *testing.T, p *platformv1alpha1.ProvincePortal) *platformv1alph
 // key pair Secrets), Issuers ready, Deployments and StatefulSets available,
 // and each StatefulSet's claim created and bound to a volume.
 func playControllers(namespace string) error {
-	if err := playCertManager(namespace); err != nil {
-		return err
-	}
-	return playWorkloadControllers(namespace)
+	// The workloads are played even when issuing hit a Certificate the
+	// operator was deleting meanwhile: else a test waiting for a workload
+	// to roll out would see it wait as long as such races go on.
+	return errors.Join(playCertManager(namespace), playWorkloadControllers(namespace))
 }
 
 // playCertManager issues the namespace's Certificates (with their key pair

@@ -20,6 +20,22 @@ bin/helm --kubeconfig "$state/admin.kubeconfig" upgrade --install egov-operator 
 	--set manager.enabled=false --set webhook.enabled=false --set certManager.enabled=false >/dev/null
 kubectl wait --for condition=Established --timeout 60s crd --all >/dev/null
 
+# The chart's admission policies read their parameters from the
+# NationalPlatform kind it has just installed: until the API server has
+# picked that kind up, they refuse every request they match ("failed to
+# configure policy"). A server-side dry run tells when they are ready.
+probe='{"apiVersion":"cert-manager.io/v1","kind":"Certificate","metadata":{"name":"admission-probe","namespace":"egov-operator-system"},
+"spec":{"secretName":"admission-probe","dnsNames":["probe.invalid"],"issuerRef":{"name":"probe"}}}'
+for attempt in $(seq 1 60); do
+	if out=$(echo "$probe" | kubectl create --dry-run=server -f - 2>&1); then
+		break
+	fi
+	case $out in
+	*"failed to configure"*) [ "$attempt" -lt 60 ] && sleep 1 || { echo "$out" >&2; exit 1; } ;;
+	*) echo "$out" >&2; exit 1 ;;
+	esac
+done
+
 token=$(kubectl create token egov-operator-controller-manager -n egov-operator-system --duration 24h)
 operator_kubeconfig=$state/operator.kubeconfig
 cp "$state/admin.kubeconfig" "$operator_kubeconfig"

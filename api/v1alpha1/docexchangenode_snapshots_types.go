@@ -35,8 +35,9 @@ type DocumentSnapshots struct {
 
 // ConditionSnapshotsScheduled is True when the node's document volumes are
 // snapshotted on schedule; False says why they are not (the snapshot API is
-// absent, the schedule is off, or no claim is bound yet). It does not hold
-// Ready back: snapshots are a safeguard, not part of serving.
+// absent, the schedule is off, no claim is bound yet, or the latest
+// snapshot failed). It does not hold Ready back: snapshots are a safeguard,
+// not part of serving.
 const ConditionSnapshotsScheduled = "SnapshotsScheduled"
 
 const (
@@ -45,4 +46,7 @@ const (
 	ReasonSnapshotAPIAbsent = "SnapshotAPIAbsent"
 	// ReasonSnapshotsDisabled means spec.snapshots.enabled is false.
 	ReasonSnapshotsDisabled = "SnapshotsDisabled"
+	// ReasonSnapshotFailed means the snapshot controller reports an error on
+	// the latest snapshot of a claim: the ready ones are kept meanwhile.
+	ReasonSnapshotFailed = "SnapshotFailed"
 )
