@@ -182,6 +182,7 @@ func (r *DocExchangeNodeReconciler) reconcileChildren(ctx context.Context, s *no
 	owner := render.DocExchangeOwner(s.node, s.portal.portal)
 	var err error
 	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.node, owner, render.DocExchangeStack(s.inputs), s.inputs.SecretVersions)
+	s.portal.applied = err == nil
 	return err
 }
 

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -12,8 +13,11 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
@@ -272,15 +276,32 @@ func (r *FleetRolloutReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		// An older rollout that ends lets a newer one of its environment start.
 		Watches(&platformv1alpha1.FleetRollout{}, every).
 		Watches(&platformv1alpha1.Province{}, every).
-		Watches(&platformv1alpha1.ProvincePortal{}, every).
-		Watches(&platformv1alpha1.OneStopShop{}, every).
-		Watches(&platformv1alpha1.DocExchangeNode{}, every).
+		Watches(&platformv1alpha1.ProvincePortal{}, every, planned).
+		Watches(&platformv1alpha1.OneStopShop{}, every, planned).
+		Watches(&platformv1alpha1.DocExchangeNode{}, every, planned).
 		Watches(&platformv1alpha1.ProvinceAssignment{}, every).
 		Watches(&platformv1alpha1.PlatformRelease{}, every).
 		Complete(r)
 }
 
 // everyRollout asks for a plan of every FleetRollout.
+// planned passes the stack events that change what a plan reads of the
+// stack (stackObject): its release, generations and Ready condition, not
+// every status patch.
+var planned = builder.WithPredicates(predicate.Funcs{UpdateFunc: plannedUpdate})
+
+func plannedUpdate(e event.UpdateEvent) bool {
+	old, okOld := e.ObjectOld.(object)
+	updated, okNew := e.ObjectNew.(object)
+	if !okOld || !okNew {
+		return true
+	}
+	was, is := stackObject("", "", old), stackObject("", "", updated)
+	sameSince := was.ReadySince.Equal(is.ReadySince)
+	was.ReadySince, is.ReadySince = time.Time{}, time.Time{}
+	return was != is || !sameSince
+}
+
 func (r *FleetRolloutReconciler) everyRollout(ctx context.Context, _ client.Object) []reconcile.Request {
 	list := &platformv1alpha1.FleetRolloutList{}
 	if err := r.List(ctx, list); err != nil {

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 )
@@ -200,5 +201,34 @@ func TestAStalePlanOfARolloutIsDroppedQuietly(t *testing.T) {
 	}
 	if fr.Status.CurrentWave == stale.Status.CurrentWave {
 		t.Errorf("a stale plan was written: %+v", fr.Status)
+	}
+}
+
+// A rollout is planned again when a stack changes what the plan reads of
+// it, not on every status patch of the 34 provinces' stacks.
+func TestRolloutsArePlannedOnlyOnChangesOfWhatTheyRead(t *testing.T) {
+	base := &platformv1alpha1.OneStopShop{ObjectMeta: metav1.ObjectMeta{Name: "hatinh", Namespace: "egov-hatinh", Generation: 2}}
+	base.Status.ObservedGeneration, base.Status.Release = 2, testRelease
+	base.Status.Conditions = []metav1.Condition{
+		{Type: platformv1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: platformv1alpha1.ReasonReady, Message: "ready"},
+		{Type: platformv1alpha1.ConditionCertificatesReady, Status: metav1.ConditionTrue, Reason: platformv1alpha1.ReasonReady, Message: "1 certificates issued"},
+	}
+	cases := map[string]struct {
+		change func(*platformv1alpha1.OneStopShop)
+		plans  bool
+	}{
+		"another condition's message": {func(s *platformv1alpha1.OneStopShop) { s.Status.Conditions[1].Message = "2 certificates issued" }, false},
+		"Ready":                       {func(s *platformv1alpha1.OneStopShop) { s.Status.Conditions[0].Status = metav1.ConditionFalse }, true},
+		"the release":                 {func(s *platformv1alpha1.OneStopShop) { s.Status.Release = "egov-next" }, true},
+		"the spec":                    {func(s *platformv1alpha1.OneStopShop) { s.Generation = 3 }, true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			updated := base.DeepCopy()
+			tc.change(updated)
+			if got := plannedUpdate(event.UpdateEvent{ObjectOld: base, ObjectNew: updated}); got != tc.plans {
+				t.Errorf("plans again: %v, want %v", got, tc.plans)
+			}
+		})
 	}
 }

@@ -41,15 +41,18 @@ type portalInputs struct {
 	config        render.PortalConfig
 	// gateway is the IntegrationPlatform the stack reaches NDXP through; nil: directly.
 	gateway *platformv1alpha1.IntegrationPlatform
+	// applied is set once the follower's stack is applied with release.
+	applied bool
 }
 
 // report records in a follower's status the province its portal serves and
-// the release it runs, once they are resolved.
+// the release it runs: the one its stack was last applied with, not one it
+// waits to apply.
 func (p portalInputs) report(status *platformv1alpha1.ProvinceStatus) {
 	if p.portal != nil {
 		status.Province = string(p.portal.Spec.Province.Code)
 	}
-	if p.release != "" {
+	if p.applied {
 		status.Release = p.release
 	}
 }
@@ -81,8 +84,8 @@ func resolvePortal(ctx context.Context, c client.Client, obj object, ref platfor
 	if err != nil {
 		return in, err
 	}
-	// The release is the follower's only once it is found and conformant:
-	// status.release keeps naming what the pods run until then.
+	// A release not found or not conformant is never rendered; status.release
+	// names a release only once the stack is applied with it (applied).
 	if in.component, in.releaseExpiry, err = getRelease(ctx, c, release, component, now); err != nil {
 		return in, err
 	}

@@ -157,3 +157,44 @@ func TestTheGatewayTakesOnlyTheAgencyThePortalPublishedAndMayUse(t *testing.T) {
 		})
 	}
 }
+
+// A follower's status.release names the release its stack was last applied
+// with: while it waits to apply a new one (here for its paused portal), it
+// keeps naming the one its pods run.
+func TestAFollowerReportsTheReleaseItApplied(t *testing.T) {
+	ensureNational(t)
+	create(t, platformRelease("egov-next", otherDigest))
+	p := waitReady(t, province(t, "25"))
+	shop := oneStopShop(t, p, true)
+	waitObjectReady(t, shop)
+
+	change(t, p, func() {
+		p.Annotations = map[string]string{platformv1alpha1.PausedAnnotation: "true"}
+		p.Spec.Release = "egov-next"
+	})
+	change(t, shop, func() { shop.Annotations = map[string]string{"example.org/touched": "yes"} })
+	eventually(t, "the one-stop-shop waits for its paused portal", func() error {
+		if err := exists(shop); err != nil {
+			return err
+		}
+		if c := condOf(shop, platformv1alpha1.ConditionPortalReady); c == nil || c.Reason != platformv1alpha1.ReasonWaitingForPortal || c.ObservedGeneration != shop.Generation {
+			return fmt.Errorf("PortalReady: %+v", c)
+		}
+		return nil
+	})
+	if shop.Status.Release != testRelease {
+		t.Errorf("waiting to apply egov-next, the one-stop-shop reports release %q, want %q", shop.Status.Release, testRelease)
+	}
+
+	change(t, p, func() { p.Annotations = nil })
+	eventually(t, "the one-stop-shop on egov-next", func() error {
+		_ = playControllers(p.Namespace)
+		if err := exists(shop); err != nil {
+			return err
+		}
+		if shop.Status.Release != "egov-next" {
+			return fmt.Errorf("release %q", shop.Status.Release)
+		}
+		return nil
+	})
+}

@@ -122,6 +122,7 @@ func (r *IntegrationPlatformReconciler) reconcileChildren(ctx context.Context, s
 	owner := render.IntegrationOwner(s.platform, s.portal.portal)
 	var err error
 	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.platform, owner, render.IntegrationStack(s.inputs), s.inputs.SecretVersions)
+	s.portal.applied = err == nil
 	return err
 }
 

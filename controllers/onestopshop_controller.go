@@ -156,6 +156,7 @@ func (r *OneStopShopReconciler) reconcileChildren(ctx context.Context, s *shopSc
 	owner := render.OneStopShopOwner(s.shop, s.portal.portal)
 	var err error
 	s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, s.shop, owner, render.OneStopShopStack(s.inputs), s.inputs.SecretVersions)
+	s.portal.applied = err == nil
 	return err
 }
 

@@ -36,6 +36,8 @@ type portalScope struct {
 	// requeueAt is when the result goes stale without any watched change
 	// (a trusted root or a release's declaration expiring).
 	requeueAt time.Time
+	// applied is set once the stack is applied with inputs.Release.
+	applied bool
 }
 
 // +kubebuilder:rbac:groups=platform.egov.vn,resources=provinceportals,verbs=get;list;watch;patch

@@ -161,6 +161,7 @@ func (r *ProvincePortalReconciler) reconcileChildren(ctx context.Context, s *por
 	if s.written, s.heldFor, err = applyAndRecord(ctx, r.applier(), r.Recorder, p, render.PortalOwner(p), render.PortalStack(s.inputs), s.inputs.SecretVersions); err != nil {
 		return err
 	}
+	s.applied = true
 	conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionInterconnectConfigured, true, platformv1alpha1.ReasonReady,
 		fmt.Sprintf("wired to the national systems of NationalPlatform %s with %d trusted roots", s.national.Name, len(s.inputs.TrustedRoots)))
 	return nil

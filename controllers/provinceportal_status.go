@@ -13,7 +13,8 @@ func (r *ProvincePortalReconciler) reportProvince(s *portalScope) {
 	p.Status.Province = unit.Code
 	p.Status.ProvinceName = unit.FullName()
 	p.Status.URL = render.PortalURL(p)
-	if s.inputs.Release != "" {
+	// The release the stack was last applied with, not one it waits to apply.
+	if s.applied {
 		p.Status.Release = s.inputs.Release
 	}
 }

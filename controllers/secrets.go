@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -38,8 +39,16 @@ type provinceSecrets struct {
 	mu sync.Mutex
 	// ctx is the manager's: the namespaces' caches stop with it.
 	ctx      context.Context
-	caches   map[string]cache.Cache
+	caches   map[string]*namespaceSecrets
 	watchers []secretWatcher
+}
+
+// namespaceSecrets is one namespace's cache, started once: the reconciles
+// that need it meanwhile wait for ready, while other namespaces' go on.
+type namespaceSecrets struct {
+	ready chan struct{}
+	cache cache.Cache
+	err   error
 }
 
 // Start records the manager's context for the caches started later, and
@@ -59,7 +68,7 @@ type secretWatcher struct {
 
 func newProvinceSecrets(config *rest.Config, opts cache.Options, probe client.Reader) *provinceSecrets {
 	opts.DefaultTransform = cache.TransformStripManagedFields()
-	return &provinceSecrets{config: config, opts: opts, probe: probe, caches: map[string]cache.Cache{}}
+	return &provinceSecrets{config: config, opts: opts, probe: probe, caches: map[string]*namespaceSecrets{}}
 }
 
 // register sends the Secret events of every namespace served to h, on c.
@@ -71,16 +80,44 @@ func (s *provinceSecrets) register(c controller.Controller, h handler.EventHandl
 
 // in returns a reader of the Secrets' metadata in namespace, starting the
 // namespace's cache and watches the first time. A namespace where the
-// operator may not read Secrets is a user error for central ops.
+// operator may not read Secrets is a user error for central ops. A start
+// that fails is tried again by the next reconcile that needs it.
 func (s *provinceSecrets) in(ctx context.Context, namespace string) (client.Reader, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if c, ok := s.caches[namespace]; ok {
-		return c, nil
+	entry, started := s.caches[namespace]
+	if !started {
+		if s.ctx == nil {
+			s.mu.Unlock()
+			return nil, fmt.Errorf("the Secret watches are not started yet")
+		}
+		entry = &namespaceSecrets{ready: make(chan struct{})}
+		s.caches[namespace] = entry
+		managerCtx, watchers := s.ctx, slices.Clone(s.watchers)
+		s.mu.Unlock()
+		entry.cache, entry.err = s.start(ctx, managerCtx, namespace, watchers)
+		if entry.err != nil {
+			s.mu.Lock()
+			delete(s.caches, namespace)
+			s.mu.Unlock()
+		}
+		close(entry.ready)
+	} else {
+		s.mu.Unlock()
 	}
-	if s.ctx == nil {
-		return nil, fmt.Errorf("the Secret watches are not started yet")
+	select {
+	case <-entry.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
+	if entry.err != nil {
+		return nil, entry.err
+	}
+	return entry.cache, nil
+}
+
+// start starts the Secret cache of namespace, living as long as the
+// manager, and sends its events to the watchers.
+func (s *provinceSecrets) start(ctx, managerCtx context.Context, namespace string, watchers []secretWatcher) (cache.Cache, error) {
 	probe := &metav1.PartialObjectMetadataList{}
 	probe.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("SecretList"))
 	if err := s.probe.List(ctx, probe, client.InNamespace(namespace), client.Limit(1)); apierrors.IsForbidden(err) {
@@ -96,7 +133,7 @@ func (s *provinceSecrets) in(ctx context.Context, namespace string) (client.Read
 		return nil, err
 	}
 	// The cache lives as long as the manager, unless its start fails.
-	cacheCtx, stop := context.WithCancel(s.ctx)
+	cacheCtx, stop := context.WithCancel(managerCtx)
 	failed := make(chan struct{})
 	go func() {
 		defer stop()
@@ -112,13 +149,12 @@ func (s *provinceSecrets) in(ctx context.Context, namespace string) (client.Read
 		close(failed)
 		return nil, fmt.Errorf("the Secret cache of namespace %s did not sync: %v", namespace, err)
 	}
-	for _, w := range s.watchers {
+	for _, w := range watchers {
 		if err := w.controller.Watch(source.Kind[client.Object](c, secretMetadata(), w.handler)); err != nil {
 			close(failed)
 			return nil, fmt.Errorf("watch the Secrets of namespace %s: %w", namespace, err)
 		}
 	}
-	s.caches[namespace] = c
 	return c, nil
 }
 

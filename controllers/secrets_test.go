@@ -76,3 +76,41 @@ func TestANamespaceWhereTheOperatorMayNotReadSecretsStalls(t *testing.T) {
 		t.Fatalf("reading Secrets without permission: %v", err)
 	}
 }
+
+// One namespace whose Secret cache is slow to start holds up no reconcile of
+// another namespace, and one that could not start is tried again.
+func TestASlowNamespaceHoldsUpNoOtherNamespace(t *testing.T) {
+	slow, release := make(chan struct{}), make(chan struct{})
+	probed := map[string]int{}
+	probe := interceptor.NewClient(fake.NewClientBuilder().WithScheme(testenv.Scheme()).Build(), interceptor.Funcs{
+		List: func(_ context.Context, _ client.WithWatch, _ client.ObjectList, opts ...client.ListOption) error {
+			listOpts := &client.ListOptions{}
+			listOpts.ApplyOptions(opts)
+			probed[listOpts.Namespace]++
+			if listOpts.Namespace == "egov-hanoi" {
+				close(slow)
+				<-release
+			}
+			return apierrors.NewForbidden(corev1.Resource("secrets"), "", errors.New("no RoleBinding"))
+		},
+	})
+	secrets := newProvinceSecrets(nil, cache.Options{}, probe)
+	secrets.ctx = context.Background()
+	hanoi := make(chan error)
+	go func() {
+		_, err := secrets.in(context.Background(), "egov-hanoi")
+		hanoi <- err
+	}()
+	<-slow
+	// Hà Nội's start is under way and blocked; Hà Tĩnh's goes through.
+	if _, err := secrets.in(context.Background(), "egov-hatinh"); !strings.Contains(fmt.Sprint(err), "egov-hatinh") {
+		t.Fatalf("Hà Tĩnh's Secrets while Hà Nội's start: %v", err)
+	}
+	close(release)
+	if err := <-hanoi; !strings.Contains(fmt.Sprint(err), "egov-hanoi") {
+		t.Fatalf("Hà Nội's Secrets: %v", err)
+	}
+	if _, err := secrets.in(context.Background(), "egov-hatinh"); err == nil || probed["egov-hatinh"] != 2 {
+		t.Errorf("a failed start is not tried again: probed %d times (%v)", probed["egov-hatinh"], err)
+	}
+}
