@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -119,7 +120,9 @@ func checkSameController(live metav1.Object, desired *unstructured.Unstructured)
 func (a Applier) upToDate(ctx context.Context, desired *unstructured.Unstructured) (bool, error) {
 	gvk := desired.GroupVersionKind()
 	typed, err := a.Scheme.New(gvk)
-	if err != nil {
+	if runtime.IsNotRegisteredError(err) {
+		return a.optionalUpToDate(ctx, desired)
+	} else if err != nil {
 		return false, err
 	}
 	live, ok := typed.(client.Object)
@@ -144,6 +147,62 @@ func (a Applier) upToDate(ctx context.Context, desired *unstructured.Unstructure
 		ctrl.LoggerFrom(ctx).V(1).Info("child differs from its render", "child", desired.GetKind()+"/"+desired.GetName(), "fields", drift)
 	}
 	return drift == "", nil
+}
+
+// optionalUpToDate reports whether an object of an optional API the
+// operator has no schema for (a ServiceMonitor) already holds desired: the
+// cache holds none, so it is read from the API server, and it is up to date
+// when its labels and spec hold every value desired has (the API server's
+// defaults may add others).
+func (a Applier) optionalUpToDate(ctx context.Context, desired *unstructured.Unstructured) (bool, error) {
+	live := &unstructured.Unstructured{}
+	live.SetGroupVersionKind(desired.GroupVersionKind())
+	if err := a.Reader.Get(ctx, client.ObjectKeyFromObject(desired), live); apierrors.IsNotFound(err) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("get %s/%s: %w", desired.GetKind(), desired.GetName(), err)
+	}
+	if err := checkSameController(live, desired); err != nil {
+		return false, err
+	}
+	labels := func(u *unstructured.Unstructured) map[string]any {
+		out := map[string]any{}
+		for k, v := range u.GetLabels() {
+			out[k] = v
+		}
+		return out
+	}
+	return holds(labels(live), labels(desired)) && holds(live.Object["spec"], desired.Object["spec"]), nil
+}
+
+// holds reports whether live has every value of desired: maps may hold
+// more keys, lists hold as many items, each holding desired's.
+func holds(live, desired any) bool {
+	switch d := desired.(type) {
+	case map[string]any:
+		l, ok := live.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, v := range d {
+			if !holds(l[k], v) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		l, ok := live.([]any)
+		if !ok || len(l) != len(d) {
+			return false
+		}
+		for i := range d {
+			if !holds(l[i], d[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(live, desired)
 }
 
 // withServerDefaults returns obj with the defaults the API server fills in

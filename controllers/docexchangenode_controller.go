@@ -205,7 +205,7 @@ func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *node
 // SetupWithManager registers the controller and its watches.
 func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	var err error
-	if r.snapshotAPI, err = snapshotAPIPresent(mgr.GetRESTMapper()); err != nil {
+	if r.snapshotAPI, err = servesKind(mgr.GetRESTMapper(), render.VolumeSnapshotGVK); err != nil {
 		return fmt.Errorf("discover the snapshot API: %w", err)
 	}
 	f := followers{Client: r.Client, list: func(ctx context.Context, namespace string) ([]follower, error) {

@@ -12,6 +12,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
@@ -21,10 +22,11 @@ import (
 
 // +kubebuilder:rbac:groups=snapshot.storage.k8s.io,resources=volumesnapshots,verbs=list;create;delete
 
-// snapshotAPIPresent reports whether the cluster serves VolumeSnapshots. The
-// CSI snapshot API is optional: its absence is an answer, not an error.
-func snapshotAPIPresent(mapper meta.RESTMapper) (bool, error) {
-	_, err := mapper.RESTMapping(render.VolumeSnapshotGVK.GroupKind(), render.VolumeSnapshotGVK.Version)
+// servesKind reports whether the cluster serves an optional API (the CSI
+// snapshot API, the Prometheus Operator's): its absence is an answer, not
+// an error.
+func servesKind(mapper meta.RESTMapper, gvk schema.GroupVersionKind) (bool, error) {
+	_, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 	if meta.IsNoMatchError(err) {
 		return false, nil
 	}

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	testclock "k8s.io/utils/clock/testing"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -23,13 +24,13 @@ import (
 	"github.com/egov-vn/egov-operator/internal/render"
 )
 
-func TestTheSnapshotAPIIsFoundByTheRESTMapper(t *testing.T) {
+func TestAnOptionalAPIIsFoundByTheRESTMapper(t *testing.T) {
 	mapper := meta.NewDefaultRESTMapper(nil)
-	if present, err := snapshotAPIPresent(mapper); present || err != nil {
+	if present, err := servesKind(mapper, render.VolumeSnapshotGVK); present || err != nil {
 		t.Fatalf("without VolumeSnapshot: present %v, err %v", present, err)
 	}
 	mapper.Add(render.VolumeSnapshotGVK, meta.RESTScopeNamespace)
-	if present, err := snapshotAPIPresent(mapper); !present || err != nil {
+	if present, err := servesKind(mapper, render.VolumeSnapshotGVK); !present || err != nil {
 		t.Fatalf("with VolumeSnapshot: present %v, err %v", present, err)
 	}
 }
@@ -166,7 +167,13 @@ func TestAFailingSnapshotControllerNeverCostsAReadySnapshot(t *testing.T) {
 // without.
 func installSnapshotAPI(t *testing.T) {
 	t.Helper()
-	data, err := os.ReadFile("testdata/volumesnapshot-crd.yaml")
+	installOptionalAPI(t, "testdata/volumesnapshot-crd.yaml", render.VolumeSnapshotGVK)
+}
+
+// installOptionalAPI installs the CRD of file and waits until its kind is served.
+func installOptionalAPI(t *testing.T, file string, gvk schema.GroupVersionKind) {
+	t.Helper()
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,9 +182,10 @@ func installSnapshotAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	create(t, crd)
-	eventually(t, "VolumeSnapshots served", func() error {
-		_, err := listSnapshots("default")
-		return err
+	eventually(t, gvk.Kind+"s served", func() error {
+		list := &unstructured.UnstructuredList{}
+		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+		return k8s.List(context.Background(), list, client.InNamespace("default"))
 	})
 }
 

@@ -22,6 +22,9 @@ import (
 // certificates, trust bundle, interconnect configuration and network policies.
 type ProvincePortalReconciler struct {
 	deps
+	// serviceMonitorAPI is whether the cluster served the Prometheus
+	// Operator's ServiceMonitors when the manager started.
+	serviceMonitorAPI bool
 }
 
 // portalScope is what the phases of one reconcile share.
@@ -92,6 +95,10 @@ func (r *ProvincePortalReconciler) deletePrivateKeys(ctx context.Context, portal
 // SetupWithManager registers the controller and its watches.
 func (r *ProvincePortalReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	specChanges := builder.WithPredicates(predicate.GenerationChangedPredicate{})
+	var err error
+	if r.serviceMonitorAPI, err = servesKind(mgr.GetRESTMapper(), render.ServiceMonitorGVK); err != nil {
+		return err
+	}
 	issuers, err := r.userIssuers(mgr)
 	if err != nil {
 		return err

@@ -150,6 +150,7 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	s.inputs = render.PortalInputs{
 		Portal: p, National: n, Domains: domains, Release: release, Component: component,
 		TrustedRoots: checked.Valid, SecretVersions: versions, PublicIssuerSolvesHTTP01: inputs.SolvesHTTP01(publicIssuer), Gateway: gateway,
+		ScrapeMetrics: r.serviceMonitorAPI,
 	}
 	return nil
 }

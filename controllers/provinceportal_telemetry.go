@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -32,6 +33,7 @@ func (r *ProvincePortalReconciler) resolveCollector(ctx context.Context, s *port
 // It is not part of Ready: a province without telemetry still serves.
 func (r *ProvincePortalReconciler) observeTelemetry(ctx context.Context, s *portalScope) error {
 	p := s.portal
+	r.reportServiceMonitors(p)
 	set := func(connected bool, reason, message string) {
 		conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionMonitoringConnected, connected, reason, message)
 	}
@@ -73,4 +75,21 @@ func (r *ProvincePortalReconciler) observeTelemetry(ctx context.Context, s *port
 	}
 	set(true, platformv1alpha1.ReasonReady, message)
 	return nil
+}
+
+// +kubebuilder:rbac:groups=monitoring.coreos.com,resources=servicemonitors,verbs=get;create;patch
+
+// reportServiceMonitors says whether the Prometheus Operator scrapes the
+// namespace's components: the portal applies a ServiceMonitor per component
+// and lets the cluster's Prometheus reach them where the cluster serves
+// ServiceMonitors. Like telemetry, it is not part of Ready.
+func (r *ProvincePortalReconciler) reportServiceMonitors(p *platformv1alpha1.ProvincePortal) {
+	if !r.serviceMonitorAPI {
+		conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionServiceMonitorsConfigured, false,
+			platformv1alpha1.ReasonPrometheusOperatorAbsent,
+			"the cluster did not serve monitoring.coreos.com/v1 ServiceMonitors when the operator started: no component's metrics are scraped")
+		return
+	}
+	conditions.Set(&p.Status.Conditions, p.Generation, platformv1alpha1.ConditionServiceMonitorsConfigured, true, platformv1alpha1.ReasonReady,
+		fmt.Sprintf("a ServiceMonitor per component (%s) scrapes /metrics on port http", strings.Join(render.MonitoredComponents, ", ")))
 }

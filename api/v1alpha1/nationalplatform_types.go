@@ -201,6 +201,12 @@ type NationalNetwork struct {
 	// +optional
 	// +kubebuilder:default={namespaceSelector: {matchLabels: {"kubernetes.io/metadata.name": "kube-system"}}, podSelector: {matchLabels: {"k8s-app": "kube-dns"}}}
 	DNSSelector *PeerSelector `json:"dnsSelector,omitempty"`
+	// metricsScraperSelector selects the Prometheus pods that scrape the
+	// components' metrics where the cluster runs the Prometheus Operator
+	// (the operator then adds a ServiceMonitor per component).
+	// +optional
+	// +kubebuilder:default={namespaceSelector: {matchLabels: {"kubernetes.io/metadata.name": "monitoring"}}, podSelector: {matchLabels: {"app.kubernetes.io/name": "prometheus"}}}
+	MetricsScraperSelector *PeerSelector `json:"metricsScraperSelector,omitempty"`
 }
 
 // IngressController returns the ingress controller's selector; the API server
@@ -218,6 +224,14 @@ func (n NationalNetwork) DNS() PeerSelector {
 		return *n.DNSSelector
 	}
 	return peerSelector("kube-system", "k8s-app", "kube-dns")
+}
+
+// MetricsScraper returns the Prometheus pods' selector, defaulted like IngressController.
+func (n NationalNetwork) MetricsScraper() PeerSelector {
+	if n.MetricsScraperSelector != nil {
+		return *n.MetricsScraperSelector
+	}
+	return peerSelector("monitoring", "app.kubernetes.io/name", "prometheus")
 }
 
 func peerSelector(namespace, podLabel, podValue string) PeerSelector {

@@ -12,4 +12,14 @@ const (
 	ReasonSOCNotConfigured = "SOCNotConfigured"
 	// ReasonCollectorNotReady means the collector is not rolled out yet.
 	ReasonCollectorNotReady = "CollectorNotReady"
+
+	// ConditionServiceMonitorsConfigured is True when a ServiceMonitor of
+	// the Prometheus Operator scrapes each component of the namespace;
+	// False with PrometheusOperatorAbsent where the cluster has none.
+	ConditionServiceMonitorsConfigured = "ServiceMonitorsConfigured"
+
+	// ReasonPrometheusOperatorAbsent means the cluster does not serve the
+	// Prometheus Operator's ServiceMonitors: no metrics are scraped, and
+	// that is not an error.
+	ReasonPrometheusOperatorAbsent = "PrometheusOperatorAbsent"
 )

@@ -44,6 +44,9 @@ type PortalInputs struct {
 	// PublicIssuerSolvesHTTP01 is true when spec.ingress.issuerRef is an ACME
 	// issuer with an HTTP-01 solver.
 	PublicIssuerSolvesHTTP01 bool
+	// ScrapeMetrics is true where the cluster serves the Prometheus
+	// Operator's ServiceMonitors: its Prometheus may reach the components.
+	ScrapeMetrics bool
 	// Gateway is the namespace's IntegrationPlatform once its gateway
 	// serves: the stack reaches NDXP through it. nil: directly.
 	Gateway *platformv1alpha1.IntegrationPlatform
@@ -200,6 +203,12 @@ func PortalStack(in PortalInputs) []client.Object {
 		ComponentPolicy(o, RolePortal,
 			[]networkingv1.NetworkPolicyPeer{Peer(network.IngressController())},
 			nationalPeers(n, in.Gateway), gatewayEgress(in.Gateway)...),
+	}
+	if in.ScrapeMetrics {
+		objs = append(objs, MetricsScrapePolicy(o, network.MetricsScraper()))
+		for _, m := range ServiceMonitors(o) {
+			objs = append(objs, m)
+		}
 	}
 	if in.PublicIssuerSolvesHTTP01 {
 		objs = append(objs, ACMESolverPolicy(o, network.IngressController()))
