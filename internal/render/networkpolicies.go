@@ -98,15 +98,21 @@ func ComponentPolicy(o Owner, component string, from []networkingv1.NetworkPolic
 // ACMESolverPolicy lets the ingress controller reach cert-manager's HTTP-01
 // solver pods, which a public ACME issuer starts in the namespace.
 func ACMESolverPolicy(o Owner, ingressController platformv1alpha1.PeerSelector) *networkingv1.NetworkPolicy {
+	return admitPolicy(o, "acme-solver", map[string]string{"acme.cert-manager.io/http01-solver": "true"}, ingressController, acmeSolverPort)
+}
+
+// admitPolicy lets the peers of from reach the pods labelled pods on one
+// TCP port; it restricts no egress.
+func admitPolicy(o Owner, role string, pods map[string]string, from platformv1alpha1.PeerSelector, tcpPort int32) *networkingv1.NetworkPolicy {
 	return &networkingv1.NetworkPolicy{
 		TypeMeta:   networkPolicyType,
-		ObjectMeta: o.Meta("acme-solver", "network"),
+		ObjectMeta: o.Meta(role, "network"),
 		Spec: networkingv1.NetworkPolicySpec{
-			PodSelector: *metaSelector(map[string]string{"acme.cert-manager.io/http01-solver": "true"}),
+			PodSelector: *metaSelector(pods),
 			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
 			Ingress: []networkingv1.NetworkPolicyIngressRule{{
-				From:  []networkingv1.NetworkPolicyPeer{Peer(ingressController)},
-				Ports: []networkingv1.NetworkPolicyPort{port(corev1.ProtocolTCP, acmeSolverPort)},
+				From:  []networkingv1.NetworkPolicyPeer{Peer(from)},
+				Ports: []networkingv1.NetworkPolicyPort{port(corev1.ProtocolTCP, tcpPort)},
 			}},
 		},
 	}

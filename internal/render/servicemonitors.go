@@ -1,9 +1,7 @@
 package render
 
 import (
-	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -48,16 +46,5 @@ func ServiceMonitors(o Owner) []*unstructured.Unstructured {
 // MetricsScrapePolicy lets the cluster's Prometheus reach the namespace's
 // components on their http port, where they serve /metrics.
 func MetricsScrapePolicy(o Owner, scraper platformv1alpha1.PeerSelector) *networkingv1.NetworkPolicy {
-	return &networkingv1.NetworkPolicy{
-		TypeMeta:   networkPolicyType,
-		ObjectMeta: o.Meta("allow-metrics", "network"),
-		Spec: networkingv1.NetworkPolicySpec{
-			PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{LabelManagedBy: ManagedBy}},
-			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},
-			Ingress: []networkingv1.NetworkPolicyIngressRule{{
-				From:  []networkingv1.NetworkPolicyPeer{Peer(scraper)},
-				Ports: []networkingv1.NetworkPolicyPort{port(corev1.ProtocolTCP, httpPort)},
-			}},
-		},
-	}
+	return admitPolicy(o, "allow-metrics", map[string]string{LabelManagedBy: ManagedBy}, scraper, httpPort)
 }
