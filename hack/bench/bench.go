@@ -177,7 +177,8 @@ func (b *bench) desired(ctx context.Context) ([]client.Object, error) {
 		platformv1alpha1.GroupVersion.WithKind("NationalPlatform"), platformv1alpha1.GroupVersion.WithKind("PlatformRelease"),
 		platformv1alpha1.GroupVersion.WithKind("Province"), platformv1alpha1.GroupVersion.WithKind("ProvinceAssignment"),
 		platformv1alpha1.GroupVersion.WithKind("ProvincePortal"), platformv1alpha1.GroupVersion.WithKind("OneStopShop"),
-		platformv1alpha1.GroupVersion.WithKind("DocExchangeNode"), corev1.SchemeGroupVersion.WithKind("Secret"),
+		platformv1alpha1.GroupVersion.WithKind("DocExchangeNode"), platformv1alpha1.GroupVersion.WithKind("IntegrationPlatform"),
+		corev1.SchemeGroupVersion.WithKind("Secret"),
 		cmapi.SchemeGroupVersion.WithKind(cmapi.IssuerKind), cmapi.SchemeGroupVersion.WithKind(cmapi.ClusterIssuerKind),
 	}
 	var docs []*unstructured.Unstructured
