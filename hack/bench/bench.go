@@ -180,6 +180,9 @@ func (b *bench) desired(ctx context.Context) ([]client.Object, error) {
 		platformv1alpha1.GroupVersion.WithKind("DocExchangeNode"), platformv1alpha1.GroupVersion.WithKind("IntegrationPlatform"),
 		corev1.SchemeGroupVersion.WithKind("Secret"),
 		cmapi.SchemeGroupVersion.WithKind(cmapi.IssuerKind), cmapi.SchemeGroupVersion.WithKind(cmapi.ClusterIssuerKind),
+		// cert-manager may issue a Certificate twice at birth: the render
+		// takes the revisions the operator reads.
+		cmapi.SchemeGroupVersion.WithKind(cmapi.CertificateKind),
 	}
 	var docs []*unstructured.Unstructured
 	for _, gvk := range kinds {

@@ -33,6 +33,9 @@ type Manifests struct {
 	Secrets map[types.NamespacedName]*corev1.Secret
 	// Issuers are cert-manager Issuers and ClusterIssuers, by kind/namespace/name.
 	Issuers map[string]*cmapi.IssuerSpec
+	// Revisions are the issuance revisions of the cert-manager Certificates
+	// given (read from a cluster), by namespace/name.
+	Revisions map[types.NamespacedName]int
 }
 
 // Read reads the manifests of files and of the YAML and JSON files under
@@ -64,7 +67,7 @@ func Decode(docs []*unstructured.Unstructured) (*Manifests, error) {
 	m := &Manifests{
 		Releases: map[string]*platformv1alpha1.PlatformRelease{}, Provinces: map[platformv1alpha1.ProvinceCode]*platformv1alpha1.Province{},
 		Assignments: map[string]*platformv1alpha1.ProvinceAssignment{}, Secrets: map[types.NamespacedName]*corev1.Secret{},
-		Issuers: map[string]*cmapi.IssuerSpec{},
+		Issuers: map[string]*cmapi.IssuerSpec{}, Revisions: map[types.NamespacedName]int{},
 	}
 	seen := map[string]bool{}
 	for _, u := range docs {
@@ -109,6 +112,10 @@ func (m *Manifests) add(u *unstructured.Unstructured) error {
 			return err
 		}
 		m.Issuers[issuerKey(gk.Kind, u.GetNamespace(), u.GetName())] = &iss.Spec
+	case gk.Group == cmapi.SchemeGroupVersion.Group && gk.Kind == cmapi.CertificateKind:
+		if revision, found, _ := unstructured.NestedInt64(u.Object, "status", "revision"); found {
+			m.Revisions[types.NamespacedName{Namespace: u.GetNamespace(), Name: u.GetName()}] = int(revision)
+		}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package offline
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -89,7 +90,7 @@ func (m *Manifests) stackOf(p *platformv1alpha1.ProvincePortal, now time.Time) (
 	if err != nil {
 		return nil, fmt.Errorf("ProvincePortal %s/%s: %w", p.Namespace, p.Name, err)
 	}
-	stack := issued(portal.SecretVersions, func() []client.Object { return render.PortalStack(portal) })
+	stack := m.issued(portal.SecretVersions, func() []client.Object { return render.PortalStack(portal) })
 	config := publishedConfig(p, stack)
 	for _, s := range m.Shops {
 		if s.Namespace != p.Namespace || s.Spec.PortalRef.Name != p.Name {
@@ -99,7 +100,7 @@ func (m *Manifests) stackOf(p *platformv1alpha1.ProvincePortal, now time.Time) (
 		if err != nil {
 			return nil, fmt.Errorf("OneStopShop %s/%s: %w", s.Namespace, s.Name, err)
 		}
-		stack = append(stack, issued(in.SecretVersions, func() []client.Object { return render.OneStopShopStack(in) })...)
+		stack = append(stack, m.issued(in.SecretVersions, func() []client.Object { return render.OneStopShopStack(in) })...)
 	}
 	for _, d := range m.Nodes {
 		if d.Namespace != p.Namespace || d.Spec.PortalRef.Name != p.Name {
@@ -109,7 +110,7 @@ func (m *Manifests) stackOf(p *platformv1alpha1.ProvincePortal, now time.Time) (
 		if err != nil {
 			return nil, fmt.Errorf("DocExchangeNode %s/%s: %w", d.Namespace, d.Name, err)
 		}
-		stack = append(stack, issued(in.SecretVersions, func() []client.Object { return render.DocExchangeStack(in) })...)
+		stack = append(stack, m.issued(in.SecretVersions, func() []client.Object { return render.DocExchangeStack(in) })...)
 	}
 	for _, i := range m.Integrations {
 		if i.Namespace != p.Namespace || i.Spec.PortalRef.Name != p.Name {
@@ -119,7 +120,7 @@ func (m *Manifests) stackOf(p *platformv1alpha1.ProvincePortal, now time.Time) (
 		if err != nil {
 			return nil, fmt.Errorf("IntegrationPlatform %s/%s: %w", i.Namespace, i.Name, err)
 		}
-		stack = append(stack, issued(in.SecretVersions, func() []client.Object { return render.IntegrationStack(in) })...)
+		stack = append(stack, m.issued(in.SecretVersions, func() []client.Object { return render.IntegrationStack(in) })...)
 	}
 	return stack, nil
 }
@@ -269,13 +270,18 @@ func (m *Manifests) addSecretVersion(versions map[string]string, namespace, name
 	return err
 }
 
-// issued renders a stack with each of its Certificates taken as issued once,
-// revision 1, as the operator renders it once cert-manager has issued them:
-// their names come from the stack itself.
-func issued(versions map[string]string, stack func() []client.Object) []client.Object {
+// issued renders a stack with each of its Certificates taken as issued, as
+// the operator renders it once cert-manager has issued them: at the
+// revision of the Certificate given, if any (read from a cluster), else
+// once. Their names come from the stack itself.
+func (m *Manifests) issued(versions map[string]string, stack func() []client.Object) []client.Object {
 	for _, obj := range stack() {
 		if cert, ok := obj.(*cmapi.Certificate); ok {
-			versions["certificate/"+cert.Name] = "1"
+			revision, known := m.Revisions[client.ObjectKeyFromObject(cert)]
+			if !known {
+				revision = 1
+			}
+			versions["certificate/"+cert.Name] = strconv.Itoa(revision)
 		}
 	}
 	return stack()
