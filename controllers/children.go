@@ -14,6 +14,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
@@ -227,7 +228,14 @@ func deleteKeypairsExcept(ctx context.Context, c client.Client, secrets client.R
 		if keep[s.Name] {
 			continue
 		}
-		if err := c.Delete(ctx, s); client.IgnoreNotFound(err) != nil {
+		err := c.Delete(ctx, s)
+		if apierrors.IsForbidden(err) && namespaceTerminating(ctx, c, s.Namespace) {
+			// The namespace is being deleted and, with it, the RoleBinding
+			// that let the operator touch its Secrets: the namespace takes
+			// the key pairs with it.
+			continue
+		}
+		if client.IgnoreNotFound(err) != nil {
 			return deleted, fmt.Errorf("delete Secret %s: %w", s.Name, err)
 		}
 		deleted = append(deleted, s.Name)
@@ -287,4 +295,10 @@ func kindOf(obj any) string {
 func named[T client.Object](obj T, name string) T {
 	obj.SetName(name)
 	return obj
+}
+
+// namespaceTerminating reports whether namespace is being deleted.
+func namespaceTerminating(ctx context.Context, c client.Reader, namespace string) bool {
+	ns := &corev1.Namespace{}
+	return c.Get(ctx, client.ObjectKey{Name: namespace}, ns) == nil && !ns.DeletionTimestamp.IsZero()
 }

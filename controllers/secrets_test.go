@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -112,5 +114,28 @@ func TestASlowNamespaceHoldsUpNoOtherNamespace(t *testing.T) {
 	}
 	if _, err := secrets.in(context.Background(), "egov-hatinh"); err == nil || probed["egov-hatinh"] != 2 {
 		t.Errorf("a failed start is not tried again: probed %d times (%v)", probed["egov-hatinh"], err)
+	}
+}
+
+// Deleting a province's namespace deletes the RoleBinding that lets the
+// operator touch its Secrets, often before the finalizers run: the key
+// pairs then go with the namespace, and the finalizers do not wait forever.
+func TestKeyPairsOfATerminatingNamespaceGoWithIt(t *testing.T) {
+	owner := testOwner()
+	keypair := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "hanoi-client-keypair", Namespace: "egov-hanoi", Labels: owner.KeypairSelector()}}
+	for _, terminating := range []bool{false, true} {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "egov-hanoi"}}
+		if terminating {
+			ns.DeletionTimestamp, ns.Finalizers = &metav1.Time{Time: time.Now()}, []string{"kubernetes"}
+		}
+		c := interceptor.NewClient(fake.NewClientBuilder().WithScheme(testenv.Scheme()).WithObjects(ns, keypair).Build(), interceptor.Funcs{
+			Delete: func(context.Context, client.WithWatch, client.Object, ...client.DeleteOption) error {
+				return apierrors.NewForbidden(corev1.Resource("secrets"), keypair.Name, errors.New("no RoleBinding"))
+			},
+		})
+		_, err := deleteKeypairsExcept(context.Background(), c, c, owner, nil)
+		if terminating != (err == nil) {
+			t.Errorf("namespace terminating %v: %v", terminating, err)
+		}
 	}
 }
