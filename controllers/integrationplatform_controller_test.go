@@ -94,6 +94,32 @@ func TestIntegrationPlatformMovesThePortalAndOneStopShopOffDirectNDXP(t *testing
 		t.Fatalf("without an IntegrationPlatform: %q (%v), want %q", got, err, direct)
 	}
 
+	// Each switch rolls each system's workloads once: one new generation.
+	switched := []*appsv1.Deployment{
+		named(&appsv1.Deployment{}, portalName), named(&appsv1.Deployment{}, workerName),
+	}
+	generations := func() []int64 {
+		t.Helper()
+		var out []int64
+		for _, d := range switched {
+			d.Namespace = p.Namespace
+			if err := exists(d); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, d.Generation)
+		}
+		return out
+	}
+	rolledOnce := func(before []int64, what string) {
+		t.Helper()
+		for i, g := range generations() {
+			if g != before[i]+1 {
+				t.Errorf("%s: Deployment %s went from generation %d to %d, want one roll", what, switched[i].Name, before[i], g)
+			}
+		}
+	}
+	beforeSwitch := generations()
+
 	platform := integrationPlatform(t, p, true, platformv1alpha1.SystemPortal, platformv1alpha1.SystemOneStopShop)
 	waitObjectReady(t, platform)
 	gateway := fmt.Sprintf("url=http://%s-lgsp-gateway.%s.svc; %s reaches the gateway; %s reaches the gateway", platform.Name, p.Namespace, portalName, workerName)
@@ -107,6 +133,10 @@ func TestIntegrationPlatformMovesThePortalAndOneStopShopOffDirectNDXP(t *testing
 	if c := condOf(platform, platformv1alpha1.ConditionConnectorsConfigured); c == nil || c.Message != "population (population): portal, oneStopShop" {
 		t.Errorf("ConnectorsConfigured: %+v", c)
 	}
+	waitReady(t, p)
+	waitObjectReady(t, shop)
+	rolledOnce(beforeSwitch, "onto the gateway")
+	beforeSwitch = generations()
 
 	if err := k8s.Delete(context.Background(), platform); err != nil {
 		t.Fatal(err)
@@ -129,6 +159,9 @@ func TestIntegrationPlatformMovesThePortalAndOneStopShopOffDirectNDXP(t *testing
 		}
 		return nil
 	})
+	waitReady(t, p)
+	waitObjectReady(t, shop)
+	rolledOnce(beforeSwitch, "back to the direct path")
 	collectGarbage(t, platform)
 }
 

@@ -49,6 +49,14 @@ func testIntegrationInputs(level int32, audit bool) IntegrationInputs {
 }
 
 // The gateway at security levels 2, 3 and 4, with and without its audit log.
+// The portal at level 4 with a SOC and reaching NDXP through its province's
+// gateway: the golden shows the whole stack of a province with both.
+func TestPortalStackThroughTheGatewayGolden(t *testing.T) {
+	in := testPortalInputsWithSOC(4)
+	in.Gateway = testIntegrationPlatform()
+	checkGolden(t, "portal-soc-gateway-level4", PortalStack(in))
+}
+
 func TestIntegrationStackGolden(t *testing.T) {
 	for _, tt := range []struct {
 		level int32
