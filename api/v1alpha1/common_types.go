@@ -193,6 +193,7 @@ type CIDR string
 // +kubebuilder:validation:MaxLength=49
 // +kubebuilder:validation:XValidation:rule="isCIDR(self)",message="must be a CIDR such as 10.1.2.0/24 or 2001:db8:1::/48"
 // +kubebuilder:validation:XValidation:rule="!isCIDR(self) || cidr(self).prefixLength() >= (cidr(self).ip().family() == 4 ? 16 : 48)",message="must be no wider than /16 (IPv4) or /48 (IPv6): one peer's network, not a whole network"
+// +kubebuilder:validation:XValidation:rule="!isCIDR(self) || !['127.0.0.0/8', '169.254.0.0/16', '::1/128', 'fe80::/10'].exists(c, cidr(c).containsCIDR(cidr(self)) || cidr(self).containsCIDR(cidr(c)))",message="must not be a loopback or link-local network (such as a cloud's metadata service at 169.254.169.254)"
 type PeerCIDR string
 
 // ReleaseName holds the metadata.name of a PlatformRelease.

@@ -38,13 +38,14 @@ type PKCS11Signer struct {
 	// modulePath is the absolute path of the PKCS#11 module in the node's
 	// image, e.g. /usr/lib/pkcs11/libvnpt-ca.so. It must be part of the
 	// image, never a file the province mounts: a module is code the node
-	// loads, so one taken from a Secret, a ConfigMap or a volume would run
-	// whatever the province wrote there.
+	// loads, so one taken from a Secret, a ConfigMap or a volume (or reached
+	// through /proc/self/root) would run whatever the province wrote there:
+	// only the image's library directories are allowed.
 	// +required
 	// +kubebuilder:validation:MaxLength=1024
 	// +kubebuilder:validation:XValidation:rule="self.startsWith('/')",message="signing.external.pkcs11.modulePath must be an absolute path"
 	// +kubebuilder:validation:XValidation:rule="!self.matches('(^|/)[.][.]?(/|$)') && !self.contains('//')",message="signing.external.pkcs11.modulePath must be a plain path, without . or .. segments"
-	// +kubebuilder:validation:XValidation:rule="!['/etc/egov/', '/tmp/', '/var/lib/edxml/'].exists(d, self.startsWith(d))",message="signing.external.pkcs11.modulePath must be a module of the node's image, not under /etc/egov, /tmp or /var/lib/edxml, where mounted files and volumes are"
+	// +kubebuilder:validation:XValidation:rule="['/usr/lib/', '/usr/lib64/', '/usr/local/lib/', '/lib/', '/lib64/', '/opt/'].exists(d, self.startsWith(d))",message="signing.external.pkcs11.modulePath must be a module of the node's image, under /usr/lib, /usr/lib64, /usr/local/lib, /lib, /lib64 or /opt: never where files are mounted, nor through /proc"
 	ModulePath string `json:"modulePath"`
 	// tokenLabel is the label of the token holding the key.
 	// +optional

@@ -56,14 +56,22 @@ func TestOnlyTheOperatorLabelsObjectsAsItsOwn(t *testing.T) {
 	if err := operator.Create(ctx, configMap("hanoi-interconnect")); err != nil {
 		t.Fatalf("the operator may label its own children: %v", err)
 	}
-	// Others may still edit a child (the operator puts drift back) ...
+	// Others may still label or annotate a child (the operator puts back
+	// what it owns), but not change the data its pods read ...
 	child := &corev1.ConfigMap{}
 	if err := provinceAdmin.Get(ctx, client.ObjectKey{Namespace: ns.Name, Name: "hanoi-interconnect"}, child); err != nil {
 		t.Fatal(err)
 	}
-	child.Data = map[string]string{"edited": "yes"}
+	child.Annotations = map[string]string{"example.org/reviewed": "yes"}
 	if err := provinceAdmin.Update(ctx, child); err != nil {
-		t.Errorf("editing a child the operator made: %v", err)
+		t.Errorf("annotating a child the operator made: %v", err)
+	}
+	child.Data = map[string]string{"LD_PRELOAD": "/etc/egov/credentials/ndxp/x.so"}
+	if err := provinceAdmin.Update(ctx, child); err == nil || !strings.Contains(err.Error(), "only egov-operator may change the data") {
+		t.Errorf("adding a key to the data of a ConfigMap the operator made: %v", err)
+	}
+	if err := operator.Update(ctx, child); err != nil {
+		t.Errorf("the operator changing its own ConfigMap's data: %v", err)
 	}
 	// ... but not add the label to an object of their own.
 	own := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "own", Namespace: ns.Name}}
