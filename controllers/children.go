@@ -14,7 +14,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
@@ -194,6 +193,13 @@ func certificateReady(cert *cmapi.Certificate) bool {
 // issue again, then every Secret holding their private keys. It returns the
 // Secrets it deleted.
 func (d deps) deleteKeypairs(ctx context.Context, owner render.Owner) ([]string, error) {
+	terminating, err := namespaceTerminating(ctx, d.Client, owner.Object.GetNamespace())
+	if err != nil || terminating {
+		// The namespace takes the key pairs with it, and with them the
+		// RoleBinding that let the operator read and delete its Secrets:
+		// waiting for access that is gone would hold the namespace for good.
+		return nil, err
+	}
 	secrets, err := d.Secrets.in(ctx, owner.Object.GetNamespace())
 	if err != nil {
 		return nil, err
@@ -228,14 +234,7 @@ func deleteKeypairsExcept(ctx context.Context, c client.Client, secrets client.R
 		if keep[s.Name] {
 			continue
 		}
-		err := c.Delete(ctx, s)
-		if apierrors.IsForbidden(err) && namespaceTerminating(ctx, c, s.Namespace) {
-			// The namespace is being deleted and, with it, the RoleBinding
-			// that let the operator touch its Secrets: the namespace takes
-			// the key pairs with it.
-			continue
-		}
-		if client.IgnoreNotFound(err) != nil {
+		if err := c.Delete(ctx, s); client.IgnoreNotFound(err) != nil {
 			return deleted, fmt.Errorf("delete Secret %s: %w", s.Name, err)
 		}
 		deleted = append(deleted, s.Name)
@@ -298,7 +297,11 @@ func named[T client.Object](obj T, name string) T {
 }
 
 // namespaceTerminating reports whether namespace is being deleted.
-func namespaceTerminating(ctx context.Context, c client.Reader, namespace string) bool {
-	ns := &corev1.Namespace{}
-	return c.Get(ctx, client.ObjectKey{Name: namespace}, ns) == nil && !ns.DeletionTimestamp.IsZero()
+func namespaceTerminating(ctx context.Context, c client.Reader, namespace string) (bool, error) {
+	ns := &metav1.PartialObjectMetadata{}
+	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
+	if err := c.Get(ctx, client.ObjectKey{Name: namespace}, ns); err != nil {
+		return false, client.IgnoreNotFound(err)
+	}
+	return !ns.DeletionTimestamp.IsZero(), nil
 }

@@ -134,8 +134,8 @@ func (r *FleetRolloutReconciler) planInput(ctx context.Context, fr *platformv1al
 
 // stacks lists the objects of every stack of the environment: the portal
 // serving each province in it (a claim from a namespace not assigned to the
-// province counts for nothing), with the one-stop-shops and document
-// exchange nodes of its namespace.
+// province counts for nothing), with the one-stop-shops, document exchange
+// nodes and integration platforms of its namespace.
 func (r *FleetRolloutReconciler) stacks(ctx context.Context, environment string) ([]rollout.Stack, error) {
 	portals, err := r.servingPortals(ctx, func(p *platformv1alpha1.ProvincePortal) bool { return p.Spec.Environment == environment })
 	if err != nil {
@@ -160,6 +160,15 @@ func (r *FleetRolloutReconciler) stacks(ctx context.Context, environment string)
 		}
 		for j := range nodes.Items {
 			stacks = append(stacks, stackObject(code, "DocExchangeNode", &nodes.Items[j]))
+		}
+		// The gateway runs the release too, and the portal and one-stop-shop
+		// reach national data through it: a broken gateway fails the province.
+		platforms := &platformv1alpha1.IntegrationPlatformList{}
+		if err := r.List(ctx, platforms, client.InNamespace(portal.Namespace)); err != nil {
+			return nil, err
+		}
+		for j := range platforms.Items {
+			stacks = append(stacks, stackObject(code, "IntegrationPlatform", &platforms.Items[j]))
 		}
 	}
 	return stacks, nil
@@ -279,6 +288,7 @@ func (r *FleetRolloutReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Watches(&platformv1alpha1.ProvincePortal{}, every, planned).
 		Watches(&platformv1alpha1.OneStopShop{}, every, planned).
 		Watches(&platformv1alpha1.DocExchangeNode{}, every, planned).
+		Watches(&platformv1alpha1.IntegrationPlatform{}, every, planned).
 		Watches(&platformv1alpha1.ProvinceAssignment{}, every).
 		Watches(&platformv1alpha1.PlatformRelease{}, every).
 		Complete(r)

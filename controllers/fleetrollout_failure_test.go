@@ -3,19 +3,23 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
 // aheadClock is the real clock moved ahead by what the tests skip.
@@ -230,5 +234,26 @@ func TestRolloutsArePlannedOnlyOnChangesOfWhatTheyRead(t *testing.T) {
 				t.Errorf("plans again: %v, want %v", got, tc.plans)
 			}
 		})
+	}
+}
+
+// A province's integration platform runs the release too, and its systems
+// reach national data through it: the plan reads it with the other stacks.
+func TestARolloutJudgesTheProvincesGatewayToo(t *testing.T) {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "egov-hatinh", Labels: map[string]string{platformv1alpha1.ProvinceLabel: "42"}}}
+	portal := &platformv1alpha1.ProvincePortal{ObjectMeta: metav1.ObjectMeta{Name: "hatinh", Namespace: ns.Name},
+		Spec: platformv1alpha1.ProvincePortalSpec{Province: platformv1alpha1.ProvinceRef{Code: "42"}, Environment: "production"}}
+	gateway := &platformv1alpha1.IntegrationPlatform{ObjectMeta: metav1.ObjectMeta{Name: "hatinh", Namespace: ns.Name}}
+	c := fake.NewClientBuilder().WithScheme(testenv.Scheme()).WithObjects(ns, national(), portal, gateway).Build()
+	stacks, err := (&FleetRolloutReconciler{deps: deps{Client: c}}).stacks(context.Background(), "production")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range stacks {
+		names = append(names, s.Name)
+	}
+	if !slices.Contains(names, "IntegrationPlatform egov-hatinh/hatinh") {
+		t.Errorf("the plan reads %v, not the province's integration platform", names)
 	}
 }

@@ -118,22 +118,23 @@ func TestASlowNamespaceHoldsUpNoOtherNamespace(t *testing.T) {
 }
 
 // Deleting a province's namespace deletes the RoleBinding that lets the
-// operator touch its Secrets, often before the finalizers run: the key
-// pairs then go with the namespace, and the finalizers do not wait forever.
+// operator read and delete its Secrets, often before the finalizers run,
+// and an operator started meanwhile cannot even list them: the key pairs
+// then go with the namespace, and the finalizers do not wait forever.
 func TestKeyPairsOfATerminatingNamespaceGoWithIt(t *testing.T) {
 	owner := testOwner()
-	keypair := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "hanoi-client-keypair", Namespace: "egov-hanoi", Labels: owner.KeypairSelector()}}
+	forbidden := interceptor.Funcs{List: func(context.Context, client.WithWatch, client.ObjectList, ...client.ListOption) error {
+		return apierrors.NewForbidden(corev1.Resource("secrets"), "", errors.New("no RoleBinding"))
+	}}
 	for _, terminating := range []bool{false, true} {
 		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "egov-hanoi"}}
 		if terminating {
 			ns.DeletionTimestamp, ns.Finalizers = &metav1.Time{Time: time.Now()}, []string{"kubernetes"}
 		}
-		c := interceptor.NewClient(fake.NewClientBuilder().WithScheme(testenv.Scheme()).WithObjects(ns, keypair).Build(), interceptor.Funcs{
-			Delete: func(context.Context, client.WithWatch, client.Object, ...client.DeleteOption) error {
-				return apierrors.NewForbidden(corev1.Resource("secrets"), keypair.Name, errors.New("no RoleBinding"))
-			},
-		})
-		_, err := deleteKeypairsExcept(context.Background(), c, c, owner, nil)
+		c := fake.NewClientBuilder().WithScheme(testenv.Scheme()).WithObjects(ns).Build()
+		secrets := newProvinceSecrets(nil, cache.Options{}, interceptor.NewClient(c, forbidden))
+		secrets.ctx = context.Background()
+		_, err := deps{Client: c, Secrets: secrets}.deleteKeypairs(context.Background(), owner)
 		if terminating != (err == nil) {
 			t.Errorf("namespace terminating %v: %v", terminating, err)
 		}

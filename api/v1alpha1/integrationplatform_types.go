@@ -47,6 +47,7 @@ const (
 // IntegrationPlatformSpec declares a province's data integration platform
 // (LGSP): the one gateway through which its systems reach the national
 // databases over the national data exchange platform (NDXP).
+// +kubebuilder:validation:XValidation:rule="has(self.audit) == has(oldSelf.audit)",message="spec.audit cannot be added to or removed from a platform: the gateway would move between a Deployment and a StatefulSet with retained claims, and the province's systems would lose it meanwhile. Create a new IntegrationPlatform instead"
 type IntegrationPlatformSpec struct {
 	// portalRef names the ProvincePortal of this namespace whose SubCA
 	// issues the gateway's client certificate and whose release it runs.
