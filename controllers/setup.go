@@ -25,6 +25,12 @@ func (d deps) applier() Applier {
 	return Applier{Client: d.Client, Reader: d.APIReader, Scheme: d.Scheme(), Secrets: d.Secrets}
 }
 
+// DefaultMaxConcurrentReconciles is how many objects of each kind the
+// manager reconciles at once: with one, the API server idles between one
+// stack's requests while the next stacks wait. controller-runtime never
+// reconciles one object twice at once.
+const DefaultMaxConcurrentReconciles = 4
+
 // Setup registers every controller with the manager.
 func Setup(mgr ctrl.Manager) error {
 	return setup(mgr, clock.RealClock{})

@@ -12,10 +12,13 @@
 #
 # State (kubeconfig, logs, PIDs, etcd data) lives in $EGOV_CLUSTER_STATE,
 # default .state/cluster; the admin kubeconfig is $EGOV_CLUSTER_STATE/admin.kubeconfig.
+# $EGOV_CLUSTER_SCALE (default 1) multiplies what each node holds, for a
+# fleet that many times the 34 provinces' (make bench's scale runs).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 state=${EGOV_CLUSTER_STATE:-$root/.state/cluster}
+scale=${EGOV_CLUSTER_SCALE:-1}
 k8s=$root/bin/k8s
 kubectl() { "$k8s/kubectl" --kubeconfig "$state/admin.kubeconfig" "$@"; }
 say() { echo "cluster: $*" >&2; }
@@ -131,6 +134,7 @@ KUBECONFIG
 	start kube-controller-manager "$k8s/kube-controller-manager" --kubeconfig "$state/admin.kubeconfig" \
 		--bind-address 127.0.0.1 --secure-port "$(free_port)" --leader-elect=false \
 		--controllers '*,-node-lifecycle-controller,-kube-apiserver-serving-clustertrustbundle-publisher-controller' \
+		--kube-api-qps 100 --kube-api-burst 200 \
 		--use-service-account-credentials=false \
 		--service-account-private-key-file "$state/pki/sa.key"
 	start kube-scheduler "$k8s/kube-scheduler" --kubeconfig "$state/admin.kubeconfig" \
@@ -144,7 +148,7 @@ KUBECONFIG
 
 	# The demo fleet (34 provinces, about 450 pods) requests about 95 CPUs;
 	# a release rolls every Deployment with a surge pod, so the nodes hold
-	# twice that and more.
+	# twice that and more. The comment's figures grow with $scale.
 	say "creating 3 kwok nodes and the default StorageClass kwok-volume"
 	kubectl apply -f "$state/storage-class.yaml" >/dev/null
 	for i in 0 1 2; do
@@ -161,8 +165,8 @@ metadata:
     kubernetes.io/arch: amd64
     type: kwok
 status:
-  allocatable: {cpu: "128", memory: 512Gi, pods: "400"}
-  capacity: {cpu: "128", memory: 512Gi, pods: "400"}
+  allocatable: {cpu: "$((128 * scale))", memory: $((512 * scale))Gi, pods: "$((400 * scale))"}
+  capacity: {cpu: "$((128 * scale))", memory: $((512 * scale))Gi, pods: "$((400 * scale))"}
 NODE
 	done
 	wait_for "the kwok nodes to be Ready" 60 kubectl wait --for condition=Ready --timeout 5s node --all

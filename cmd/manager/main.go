@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
@@ -25,17 +26,21 @@ func main() {
 		metricsAddr          string
 		probeAddr            string
 		enableLeaderElection bool
+		leaderElectionNS     string
 		secureMetrics        bool
 		enableHTTP2          bool
 		webhookAddr          string
 		webhookCertPath      string
 		webhookCertName      string
 		webhookCertKey       string
+		concurrency          int
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "Address the metrics endpoint binds to, "+
 		"e.g. :8443 for HTTPS or :8080 for HTTP; 0 disables it.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the health and readiness probes bind to.")
 	flag.BoolVar(&enableLeaderElection, "leader-elect", false, "Elect a leader so only one replica reconciles at a time.")
+	flag.StringVar(&leaderElectionNS, "leader-election-namespace", "", "Namespace of the leader-election Lease; "+
+		"empty is the pod's own namespace, which a manager run outside the cluster does not have.")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, authenticated and authorized by the API server.")
 	flag.BoolVar(&enableHTTP2, "enable-http2", false, "Allow HTTP/2 for the metrics and webhook servers (off by default: HTTP/2 rapid-reset CVEs).")
 	flag.StringVar(&webhookAddr, "webhook-bind-address", ":9443", "Address the webhook server binds to.")
@@ -43,6 +48,7 @@ func main() {
 		"empty uses controller-runtime's default directory.")
 	flag.StringVar(&webhookCertName, "webhook-cert-name", "tls.crt", "File name of the webhook server's certificate.")
 	flag.StringVar(&webhookCertKey, "webhook-cert-key", "tls.key", "File name of the webhook server's private key.")
+	flag.IntVar(&concurrency, "max-concurrent-reconciles", controllers.DefaultMaxConcurrentReconciles, "How many objects of each kind are reconciled at once.")
 	opts := zap.Options{Development: false}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -79,13 +85,15 @@ func main() {
 	}
 
 	mgr, err := ctrl.NewManager(ctrl.GetConfigOrDie(), ctrl.Options{
-		Scheme:                 scheme.New(),
-		Cache:                  controllers.CacheOptions(),
-		Metrics:                metricsOpts,
-		WebhookServer:          webhook.NewServer(webhookOpts),
-		HealthProbeBindAddress: probeAddr,
-		LeaderElection:         enableLeaderElection,
-		LeaderElectionID:       "egov-operator.platform.egov.vn",
+		Scheme:                  scheme.New(),
+		Cache:                   controllers.CacheOptions(),
+		Metrics:                 metricsOpts,
+		WebhookServer:           webhook.NewServer(webhookOpts),
+		HealthProbeBindAddress:  probeAddr,
+		LeaderElection:          enableLeaderElection,
+		LeaderElectionID:        "egov-operator.platform.egov.vn",
+		LeaderElectionNamespace: leaderElectionNS,
+		Controller:              config.Controller{MaxConcurrentReconciles: concurrency},
 	})
 	if err != nil {
 		log.Error(err, "unable to create manager")

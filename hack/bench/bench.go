@@ -45,8 +45,9 @@ import (
 // floorWorkers is how many applies the floor keeps in flight.
 const floorWorkers = 16
 
-// pollInterval is how often convergence is checked: one list per rendered
-// kind each time.
+// pollInterval is how often convergence is checked for each of a
+// province's environments: one list per rendered kind each time, which at
+// scale would otherwise load the machine it measures.
 const pollInterval = time.Second
 
 // bench drives the cluster of hack/cluster.sh in o.state: admin creates
@@ -59,7 +60,11 @@ type bench struct {
 	asOperator client.Client
 	clientset  kubernetes.Interface
 	units      []provinces.Unit
-	manager    *exec.Cmd
+	// environments are the environments each province runs a stack in.
+	environments []string
+	manager      *exec.Cmd
+	// managerMetrics is the running manager's /metrics address.
+	managerMetrics string
 }
 
 func newBench(o options) (*bench, error) {
@@ -75,6 +80,7 @@ func newBench(o options) (*bench, error) {
 	// A negative QPS turns client-go's rate limiter off.
 	operatorConfig.QPS = -1
 	b := &bench{o: o, units: provinces.All()[:min(max(o.provinces, 1), len(provinces.All()))]}
+	b.setEnvironments(1)
 	opts := client.Options{Scheme: scheme.New()}
 	if b.admin, err = client.New(adminConfig, opts); err != nil {
 		return nil, err
@@ -111,25 +117,53 @@ func kubernetesVersion(served string) string {
 	return served
 }
 
+// setEnvironments makes every province run n stacks: production and n-1
+// others.
+func (b *bench) setEnvironments(n int) {
+	b.environments = []string{platformv1alpha1.ProductionEnvironment}
+	for i := 2; i <= n; i++ {
+		b.environments = append(b.environments, fmt.Sprintf("env-%02d", i))
+	}
+}
+
+// stackCount is how many stacks the fleet runs.
+func (b *bench) stackCount() int { return len(b.units) * len(b.environments) }
+
+// namespaces are the namespaces of every stack.
+func (b *bench) namespaces() []string {
+	var names []string
+	for _, u := range b.units {
+		for _, env := range b.environments {
+			names = append(names, fleet.EnvironmentNamespace(u, env))
+		}
+	}
+	return names
+}
+
+// scaled is a timeout that grows with the number of environments.
+func (b *bench) scaled(d time.Duration) time.Duration { return d * time.Duration(len(b.environments)) }
+
 func (b *bench) setUpNational(ctx context.Context) error {
 	step("creating the national CA, NationalPlatform and PlatformRelease")
 	return fleet.ApplyNational(ctx, b.admin, b.o.samples)
 }
 
-// createInputs creates every province's namespace, then its RoleBinding and
+// createInputs creates every stack's namespace, then its RoleBinding and
 // Secrets, then its custom resources: the moment it returns is when the
 // custom resources started being created.
 func (b *bench) createInputs(ctx context.Context) (time.Time, error) {
 	var namespaces, setup, resources []client.Object
 	for _, u := range b.units {
-		for _, obj := range fleet.Province(u) {
-			switch gvk := obj.GetObjectKind().GroupVersionKind(); {
-			case gvk.Kind == "Namespace":
-				namespaces = append(namespaces, obj)
-			case gvk.Group == platformv1alpha1.GroupVersion.Group:
-				resources = append(resources, obj)
-			default:
-				setup = append(setup, obj)
+		for _, env := range b.environments {
+			for _, obj := range fleet.Stack(u, env) {
+				switch gvk := obj.GetObjectKind().GroupVersionKind(); {
+				case gvk.Kind == "Namespace":
+					namespaces = append(namespaces, obj)
+				case gvk.Group == platformv1alpha1.GroupVersion.Group:
+					resources = append(resources, obj)
+				default:
+					setup = append(setup, obj)
+				}
 			}
 		}
 	}
@@ -285,7 +319,7 @@ func (b *bench) listTyped(ctx context.Context, gvk schema.GroupVersionKind) ([]c
 // check is tried again: on a loaded machine a list can time out.
 func (b *bench) waitConverged(ctx context.Context, desired []client.Object, timeout time.Duration) error {
 	left, example := len(desired), "not checked yet"
-	err := wait.PollUntilContextTimeout(ctx, pollInterval, timeout, true, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(ctx, b.scaled(pollInterval), timeout, true, func(ctx context.Context) (bool, error) {
 		n, ex, err := b.pending(ctx, desired)
 		if err != nil {
 			example = err.Error()
@@ -316,7 +350,7 @@ func (b *bench) floorRun(ctx context.Context, apply func(context.Context, []clie
 		return 0, 0, err
 	}
 	took := time.Since(start)
-	if err := b.waitConverged(ctx, desired, 5*time.Minute); err != nil {
+	if err := b.waitConverged(ctx, desired, b.scaled(5*time.Minute)); err != nil {
 		return 0, 0, err
 	}
 	step("  %d children applied in %s", len(desired), took.Round(time.Millisecond))
@@ -344,53 +378,85 @@ func (b *bench) applyKubectl(ctx context.Context, objs []client.Object) error {
 	return nil
 }
 
-// deleteProvinces deletes every province namespace and waits until they are gone.
+// deleteProvinces deletes every stack's namespace and waits until they are gone.
 func (b *bench) deleteProvinces(ctx context.Context) error {
-	for _, u := range b.units {
-		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: fleet.Namespace(u)}}
+	for _, name := range b.namespaces() {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
 		if err := b.admin.Delete(ctx, ns); client.IgnoreNotFound(err) != nil {
 			return err
 		}
 	}
-	return wait.PollUntilContextTimeout(ctx, time.Second, 10*time.Minute, true, func(ctx context.Context) (bool, error) {
-		for _, u := range b.units {
-			err := b.admin.Get(ctx, client.ObjectKey{Name: fleet.Namespace(u)}, &corev1.Namespace{})
-			if err == nil || !apierrors.IsNotFound(err) {
-				return false, client.IgnoreNotFound(err)
+	left := 0
+	err := wait.PollUntilContextTimeout(ctx, time.Second, b.scaled(10*time.Minute), true, func(ctx context.Context) (bool, error) {
+		left = 0
+		for _, name := range b.namespaces() {
+			err := b.admin.Get(ctx, client.ObjectKey{Name: name}, &corev1.Namespace{})
+			if err == nil {
+				left++
+			} else if !apierrors.IsNotFound(err) {
+				return false, nil
 			}
 		}
-		return true, nil
+		return left == 0, nil
 	})
+	if err != nil {
+		return fmt.Errorf("%d namespaces not deleted: %w", left, err)
+	}
+	return nil
 }
 
 // operatorRun starts the manager, creates the inputs and times until every
-// child is in place. On the last run it goes on to measure the time to
-// Ready, the idle cost and the change cost. It deletes the provinces before
-// stopping the manager, which removes its finalizers.
-func (b *bench) operatorRun(ctx context.Context, report *Report, last bool) (time.Duration, error) {
+// child is in place, and what the manager spent until then. With report
+// it goes on to measure the time to Ready, the idle cost and the change
+// cost. It deletes the provinces before stopping the manager, which
+// removes its finalizers.
+func (b *bench) operatorRun(ctx context.Context, report *Report) (time.Duration, ManagerCost, error) {
 	if err := b.startOperator(ctx); err != nil {
-		return 0, err
+		return 0, ManagerCost{}, err
 	}
 	defer b.stopOperator()
 	start, err := b.createInputs(ctx)
 	if err != nil {
-		return 0, err
+		return 0, ManagerCost{}, err
 	}
 	desired, err := b.desired(ctx)
 	if err != nil {
-		return 0, err
+		return 0, ManagerCost{}, err
 	}
-	if err := b.waitConverged(ctx, desired, 15*time.Minute); err != nil {
-		return 0, err
+	if err := b.waitConverged(ctx, desired, b.scaled(15*time.Minute)); err != nil {
+		return 0, ManagerCost{}, err
 	}
 	converged := time.Since(start)
+	cost, err := b.managerCost(ctx)
+	if err != nil {
+		return 0, ManagerCost{}, err
+	}
 	step("  the operator put %d children in place in %s", len(desired), converged.Round(time.Millisecond))
-	if last {
+	if report != nil {
 		if err := b.measureAfterConvergence(ctx, report, start, desired); err != nil {
-			return 0, err
+			return 0, ManagerCost{}, err
 		}
 	}
-	return converged, b.deleteProvinces(ctx)
+	return converged, cost, b.deleteProvinces(ctx)
+}
+
+// managerCost reads the running manager's metrics and process figures.
+func (b *bench) managerCost(ctx context.Context) (ManagerCost, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.managerMetrics+"/metrics", nil)
+	if err != nil {
+		return ManagerCost{}, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return ManagerCost{}, fmt.Errorf("read the manager's /metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	cost, err := parseManagerMetrics(resp.Body)
+	if err != nil {
+		return ManagerCost{}, err
+	}
+	cost.PeakRSS, cost.CPU, err = processCost(b.manager.Process.Pid)
+	return cost, err
 }
 
 func (b *bench) measureAfterConvergence(ctx context.Context, report *Report, start time.Time, desired []client.Object) error {
@@ -442,7 +508,7 @@ func (b *bench) allReady(ctx context.Context) (bool, error) {
 			}
 		}
 	}
-	return ready == 3*len(b.units), nil
+	return ready == 3*b.stackCount(), nil
 }
 
 func readyCondition(obj client.Object) *metav1.Condition {
@@ -466,8 +532,8 @@ func (b *bench) milestones(ctx context.Context) ([]Milestone, error) {
 		}
 	}
 	provinceNamespaces := map[string]bool{}
-	for _, u := range b.units {
-		provinceNamespaces[fleet.Namespace(u)] = true
+	for _, name := range b.namespaces() {
+		provinceNamespaces[name] = true
 	}
 	var certsCreated, certsIssued, workloadsCreated, podsReady, stacksReady time.Time
 	later := func(t *time.Time, obj metav1.Object, at metav1.Time) {
@@ -718,9 +784,14 @@ func (b *bench) startOperator(ctx context.Context) error {
 		return err
 	}
 	defer logFile.Close()
+	metricsPort, err := freePort()
+	if err != nil {
+		return err
+	}
 	probes := "127.0.0.1:" + strconv.Itoa(port)
+	b.managerMetrics = "127.0.0.1:" + strconv.Itoa(metricsPort)
 	cmd := exec.Command(b.o.manager, "--kubeconfig", filepath.Join(b.o.state, "operator.kubeconfig"),
-		"--health-probe-bind-address", probes, "--metrics-bind-address", "0")
+		"--health-probe-bind-address", probes, "--metrics-bind-address", b.managerMetrics, "--metrics-secure=false")
 	cmd.Env = append(os.Environ(), "ENABLE_WEBHOOKS=false")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// The manager must not outlive the bench, whatever stops it.

@@ -26,6 +26,17 @@ type Report struct {
 	ReadyStart time.Time
 	Idle       RequestCost
 	Change     ChangeCost
+	// Scale is one row per number of environments: the first the runs
+	// above (medians, the last run's manager), the others measured once.
+	Scale []ScaleRow
+}
+
+// ScaleRow is the convergence of a fleet whose provinces each run a stack
+// in Environments environments.
+type ScaleRow struct {
+	Environments, Stacks, Children int
+	Floor, Operator                time.Duration
+	Cost                           ManagerCost
 }
 
 // Machine is where the benchmark ran.
@@ -102,6 +113,19 @@ func (r Report) Markdown() string {
 		p("| %s | %s | %s | %s | %s |", row.name, seconds(s.Median), seconds(s.Min), seconds(s.Max), ratio(s.Median, floor.Median))
 	}
 	p("")
+	p("## Scale")
+	p("")
+	p("The %d provinces each running a stack in 1 or more environments (a namespace each). Convergence as above; the manager's figures from its start until convergence: reconciles and their latency from controller-runtime's metrics (all controllers), requests it sent (rest_client_requests_total), peak resident memory (VmHWM) and CPU time from /proc. The first row is the runs above (medians; the manager of the last run), the others one run each.", r.Provinces)
+	p("")
+	p("| Environments | Stacks | Children | Floor | Operator | Operator / floor | Reconciles/s | p50 | p99 | Peak RSS | CPU | Requests per stack |")
+	p("|---|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, row := range r.Scale {
+		c := row.Cost
+		p("| %d | %d | %d | %s | %s | %s | %.1f | %s | %s | %.0f MiB | %s | %.0f |", row.Environments, row.Stacks, row.Children,
+			seconds(row.Floor), seconds(row.Operator), ratio(row.Operator, row.Floor), perSecond(c.Reconciles, row.Operator),
+			milliseconds(c.P50), milliseconds(c.P99), float64(c.PeakRSS)/(1<<20), seconds(c.CPU), c.Requests/float64(max(row.Stacks, 1)))
+	}
+	p("")
 	p("## Where the time goes until Ready")
 	p("")
 	p("The last run: %s from creating the custom resources until every ProvincePortal, OneStopShop and DocExchangeNode is Ready. Each line is the moment the last object of the fleet got there, from the objects' own timestamps (whole seconds); the stretch from one line to the next is its owner's, a line reached before the one above adds nothing.", seconds(r.Ready))
@@ -160,6 +184,17 @@ func (r Report) requestTable(b *strings.Builder, c RequestCost) {
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+
+func milliseconds(d time.Duration) string {
+	return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond))
+}
+
+func perSecond(n float64, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return n / d.Seconds()
+}
 
 func ratio(d, floor time.Duration) string {
 	if floor <= 0 {

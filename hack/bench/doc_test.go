@@ -22,6 +22,8 @@ func TestMarkdownTellsTheMachineAndTheRatioToTheFloor(t *testing.T) {
 		Kubectl:    []time.Duration{30 * time.Second, 31 * time.Second, 29 * time.Second},
 		ReadyStart: start, Milestones: milestones, Shares: attribute(start, milestones), Ready: 10 * time.Second,
 		Idle: RequestCost{Window: 2 * time.Minute, Reads: 30, Writes: 8, WritesByResource: map[string]float64{"coordination.k8s.io/leases": 8}},
+		Scale: []ScaleRow{{Environments: 10, Stacks: 340, Children: 21420, Floor: 400 * time.Second, Operator: 500 * time.Second,
+			Cost: ManagerCost{Reconciles: 5000, P50: 20 * time.Millisecond, P99: 1500 * time.Millisecond, Requests: 68000, PeakRSS: 150 << 20, CPU: 90 * time.Second}}},
 	}
 	doc := r.Markdown()
 	for _, want := range []string{
@@ -35,6 +37,7 @@ func TestMarkdownTellsTheMachineAndTheRatioToTheFloor(t *testing.T) {
 		"| writes to the operator's kinds | 0 | 0.0 |",
 		"| reads (get, list), every client | 30 | 15.0 |",
 		"Writes by resource: coordination.k8s.io/leases 8.",
+		"| 10 | 340 | 21420 | 400.0 s | 500.0 s | 1.2× | 10.0 | 20 ms | 1500 ms | 150 MiB | 90.0 s | 200 |",
 	} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("the report lacks %q:\n%s", want, doc)

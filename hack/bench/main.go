@@ -10,6 +10,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -26,6 +28,16 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 5, "how many times to measure convergence (operator, floor and kubectl each)")
 	flag.DurationVar(&o.idle, "idle", time.Minute, "how long to count idle requests (5m for the full measure)")
 	flag.StringVar(&o.out, "out", "docs/benchmarks.md", "the file the report is written to")
+	flag.Func("scale", "comma-separated numbers of environments each province runs a stack in, measured once each after the runs, e.g. 10,30", func(v string) error {
+		for f := range strings.SplitSeq(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return fmt.Errorf("%q is not a number of environments", f)
+			}
+			o.scale = append(o.scale, n)
+		}
+		return nil
+	})
 	flag.Parse()
 	ctrllog.SetLogger(logr.Discard())
 	if err := run(context.Background(), o); err != nil {
@@ -38,6 +50,7 @@ type options struct {
 	state, manager, kubectl, samples, out string
 	runs, provinces                       int
 	idle                                  time.Duration
+	scale                                 []int
 }
 
 func run(ctx context.Context, o options) error {
@@ -53,6 +66,7 @@ func run(ctx context.Context, o options) error {
 	if err := b.setUpNational(ctx); err != nil {
 		return err
 	}
+	var cost ManagerCost
 	for i := 1; i <= o.runs; i++ {
 		step("run %d of %d", i, o.runs)
 		floor, objects, err := b.floorRun(ctx, b.applyFloor)
@@ -65,14 +79,32 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("kubectl: %w", err)
 		}
 		report.Kubectl = append(report.Kubectl, kubectl)
-		last := i == o.runs
-		operator, err := b.operatorRun(ctx, &report, last)
-		if err != nil {
+		var after *Report
+		if i == o.runs {
+			after = &report
+		}
+		var operator time.Duration
+		if operator, cost, err = b.operatorRun(ctx, after); err != nil {
 			return fmt.Errorf("operator: %w", err)
 		}
 		report.Operator = append(report.Operator, operator)
 	}
 	report.Provinces = len(b.units)
+	report.Scale = []ScaleRow{{Environments: 1, Stacks: b.stackCount(), Children: report.Objects,
+		Floor: spreadOf(report.Floor).Median, Operator: spreadOf(report.Operator).Median, Cost: cost}}
+	for _, n := range o.scale {
+		b.setEnvironments(n)
+		step("scale: %d provinces × %d environments (%d stacks)", len(b.units), n, b.stackCount())
+		row := ScaleRow{Environments: n, Stacks: b.stackCount()}
+		var err error
+		if row.Floor, row.Children, err = b.floorRun(ctx, b.applyFloor); err != nil {
+			return fmt.Errorf("floor at %d environments: %w", n, err)
+		}
+		if row.Operator, row.Cost, err = b.operatorRun(ctx, nil); err != nil {
+			return fmt.Errorf("operator at %d environments: %w", n, err)
+		}
+		report.Scale = append(report.Scale, row)
+	}
 	doc := report.Markdown()
 	fmt.Print(doc)
 	return os.WriteFile(o.out, []byte(doc), 0o644)

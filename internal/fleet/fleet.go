@@ -72,11 +72,34 @@ func NationalCA() []client.Object {
 }
 
 // Namespace is the namespace of a province's production stack.
-func Namespace(u provinces.Unit) string { return "egov-" + u.Slug }
+func Namespace(u provinces.Unit) string {
+	return EnvironmentNamespace(u, platformv1alpha1.ProductionEnvironment)
+}
+
+// EnvironmentNamespace is the namespace of a province's stack in an
+// environment: each environment has a namespace of its own.
+func EnvironmentNamespace(u provinces.Unit, environment string) string {
+	if environment == platformv1alpha1.ProductionEnvironment {
+		return "egov-" + u.Slug
+	}
+	return "egov-" + u.Slug + "-" + environment
+}
 
 // Domain is a province's portal host: its public-service portal under the
 // province's own domain.
-func Domain(u provinces.Unit) string { return "dichvucong." + u.Domains()[0] }
+func Domain(u provinces.Unit) string {
+	return EnvironmentDomain(u, platformv1alpha1.ProductionEnvironment)
+}
+
+// EnvironmentDomain is the portal host of a province's stack in an
+// environment: production's host, prefixed by the environment elsewhere.
+func EnvironmentDomain(u provinces.Unit, environment string) string {
+	host := "dichvucong." + u.Domains()[0]
+	if environment == platformv1alpha1.ProductionEnvironment {
+		return host
+	}
+	return environment + "." + host
+}
 
 // PlaceholderOrganID stands for a People's Committee whose identifier is
 // not confirmed yet (see internal/provinces): no unit has the catalogue
@@ -118,12 +141,18 @@ func secret(namespace, name string, data map[string]string) *corev1.Secret {
 	}
 }
 
-// Province returns a province's namespace (assigned to it by central ops,
-// enforcing the restricted Pod Security Standard), its placeholder
-// credentials and its ProvincePortal, OneStopShop, DocExchangeNode and
-// IntegrationPlatform.
+// Province returns a province's production stack (see Stack).
 func Province(u provinces.Unit) []client.Object {
-	ns := Namespace(u)
+	return Stack(u, platformv1alpha1.ProductionEnvironment)
+}
+
+// Stack returns a province's stack in an environment: its namespace
+// (assigned to the province by central ops, enforcing the restricted Pod
+// Security Standard), its placeholder credentials and its ProvincePortal,
+// OneStopShop, DocExchangeNode and IntegrationPlatform.
+func Stack(u provinces.Unit, environment string) []client.Object {
+	ns := EnvironmentNamespace(u, environment)
+	domain := EnvironmentDomain(u, environment)
 	typeMeta := func(kind string) metav1.TypeMeta {
 		return metav1.TypeMeta{APIVersion: platformv1alpha1.GroupVersion.String(), Kind: kind}
 	}
@@ -158,8 +187,9 @@ func Province(u provinces.Unit) []client.Object {
 		&platformv1alpha1.ProvincePortal{
 			TypeMeta: typeMeta("ProvincePortal"), ObjectMeta: meta,
 			Spec: platformv1alpha1.ProvincePortalSpec{
-				Province: platformv1alpha1.ProvinceRef{Code: platformv1alpha1.ProvinceCode(u.Code)},
-				OrganID:  OrganID(u), Domain: platformv1alpha1.DNSName(Domain(u)),
+				Province:    platformv1alpha1.ProvinceRef{Code: platformv1alpha1.ProvinceCode(u.Code)},
+				Environment: environment,
+				OrganID:     OrganID(u), Domain: platformv1alpha1.DNSName(domain),
 				SSO:                          &platformv1alpha1.SSO{ClientID: "dvc-" + u.Slug, ClientSecretRef: &platformv1alpha1.LocalObjectReference{Name: "sso-client"}},
 				NationalCredentialsSecretRef: &platformv1alpha1.LocalObjectReference{Name: "national-credentials"},
 				Monitoring:                   &platformv1alpha1.PortalMonitoring{Monitoring: platformv1alpha1.Monitoring{EMCSiteID: EMCSiteID(u, 1)}},
@@ -177,7 +207,7 @@ func Province(u provinces.Unit) []client.Object {
 				SSO: &platformv1alpha1.SystemSSO{
 					Citizen: &platformv1alpha1.CitizenSSOClient{
 						ClientID: "motcua-" + u.Slug, ClientSecretRef: platformv1alpha1.LocalObjectReference{Name: "motcua-sso-citizen"},
-						RedirectURIs: []platformv1alpha1.RedirectURI{platformv1alpha1.RedirectURI("https://" + Domain(u) + "/motcua/sso/callback")},
+						RedirectURIs: []platformv1alpha1.RedirectURI{platformv1alpha1.RedirectURI("https://" + domain + "/motcua/sso/callback")},
 					},
 					// Placeholder: the officials' identity provider is each deployment's own.
 					Officials: &platformv1alpha1.OfficialsSSOClient{
