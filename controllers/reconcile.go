@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -132,6 +133,10 @@ func recordTransition(recorder events.EventRecorder, obj object, before *platfor
 // transition and writes the status once, if it changed. A user error ends
 // here (logged, not retried: a watch brings the object back).
 func finish(ctx context.Context, c client.Client, recorder events.EventRecorder, obj, orig object, reconcileErr error, readyNote string, details ...string) error {
+	if goesWithNamespace(ctx, c, obj, reconcileErr) {
+		ctrl.LoggerFrom(ctx).V(1).Info("the namespace is being deleted, and the object with it", "refused", reconcileErr.Error())
+		return nil
+	}
 	if summarize(obj, reconcileErr, details...) {
 		recordTransition(recorder, obj, orig.StatusCommon(), readyNote)
 		if err := patchStatusIfChanged(ctx, c, obj, orig); err != nil && reconcileErr == nil {
@@ -146,4 +151,20 @@ func finish(ctx context.Context, c client.Client, recorder events.EventRecorder,
 		return nil
 	}
 	return reconcileErr
+}
+
+// goesWithNamespace reports whether err is the API server refusing a
+// request because obj's namespace is being deleted: creates there are
+// refused, and the RoleBinding that let the operator read the province's
+// Secrets may go first. obj goes with the namespace (its finalizer still
+// runs); retrying would only repeat the refusal until then.
+func goesWithNamespace(ctx context.Context, c client.Reader, obj client.Object, err error) bool {
+	if !apierrors.IsForbidden(err) {
+		return false
+	}
+	if apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause) {
+		return true
+	}
+	terminating, terr := namespaceTerminating(ctx, c, obj.GetNamespace())
+	return terr == nil && terminating
 }

@@ -2,12 +2,19 @@ package controllers
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
+	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
+	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
 func TestAFinalizerAddedFromAStaleReadKeepsAnotherControllersFinalizer(t *testing.T) {
@@ -30,5 +37,36 @@ func TestAFinalizerAddedFromAStaleReadKeepsAnotherControllersFinalizer(t *testin
 	}
 	if now := getPortal(t, p); !controllerutil.ContainsFinalizer(now, backup) {
 		t.Errorf("the other controller's finalizer was dropped: %v", now.Finalizers)
+	}
+}
+
+func TestARefusalBecauseTheNamespaceIsBeingDeletedEndsTheReconcileQuietly(t *testing.T) {
+	refusedCreate := apierrors.NewForbidden(corev1.Resource("configmaps"), "hanoi-portal",
+		errors.New("unable to create new content in namespace egov-hanoi because it is being terminated"))
+	refusedCreate.ErrStatus.Details.Causes = []metav1.StatusCause{{Type: corev1.NamespaceTerminatingCause, Field: "metadata.namespace"}}
+	noRoleBinding := apierrors.NewForbidden(corev1.Resource("secrets"), "sso-client", errors.New("no RoleBinding"))
+	for _, c := range []struct {
+		name        string
+		terminating bool
+		err         error
+		retried     bool
+	}{
+		{"a create refused in a terminating namespace", false, fmt.Errorf("apply ConfigMap/hanoi-portal: %w", refusedCreate), false},
+		{"a Secret unreadable in a terminating namespace", true, noRoleBinding, false},
+		{"a Secret unreadable in a namespace that stays", false, noRoleBinding, true},
+		{"another error in a terminating namespace", true, errors.New("connection refused"), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "egov-hanoi"}}
+			if c.terminating {
+				ns.DeletionTimestamp, ns.Finalizers = &metav1.Time{Time: time.Now()}, []string{"kubernetes"}
+			}
+			cl := fake.NewClientBuilder().WithScheme(testenv.Scheme()).WithObjects(ns).Build()
+			portal := &platformv1alpha1.ProvincePortal{ObjectMeta: metav1.ObjectMeta{Name: "hanoi", Namespace: "egov-hanoi"}}
+			err := finish(context.Background(), cl, nil, portal, portal.DeepCopy(), c.err, "")
+			if c.retried != (err != nil) {
+				t.Errorf("finish returned %v; retried %v", err, c.retried)
+			}
+		})
 	}
 }
