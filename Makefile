@@ -86,12 +86,22 @@ bench: ## Measure convergence against the floor, time to Ready, idle and change 
 
 # -args -provinces 34 -kills 10 runs the reliability suite at full size.
 RELIABILITY_FLAGS ?=
+# The report make test-reliability writes; CI writes its own under bin/.
+RELIABILITY_REPORT ?= docs/reliability.md
+RELIABILITY_STATE := $(CURDIR)/.state/reliability
 
 .PHONY: test-reliability
-test-reliability: ## Kill, restart and disturb the operator on its own local cluster and check nothing is lost (torn down even on failure).
+test-reliability: ## Kill, restart and disturb the operator on its own local cluster and check nothing is lost (torn down even on failure); writes docs/reliability.md, failures included.
 	hack/bootstrap.sh cluster
-	status=0; go test -tags reliability ./test/reliability/ -count=1 -v -timeout 60m $(RELIABILITY_FLAGS) || status=$$?; \
-	EGOV_CLUSTER_STATE=$(CURDIR)/.state/reliability hack/cluster.sh down; exit $$status
+	mkdir -p $(RELIABILITY_STATE)
+	@# Built before the suite runs, into its state (checkouts share bin/).
+	go build -o $(RELIABILITY_STATE)/reliability-report ./hack/reliability-report
+	@# The report prints the tests' output as -v does, keeps the events and
+	@# writes the report whatever the result; the exit status is go test's.
+	status=0; go test -tags reliability ./test/reliability/ -count=1 -json -timeout 60m $(RELIABILITY_FLAGS) \
+		| $(RELIABILITY_STATE)/reliability-report -log .state/reliability/go-test.json -out $(RELIABILITY_REPORT) \
+			-flags='$(RELIABILITY_FLAGS)' -kubernetes $(KUBERNETES_VERSION) -kwok $(KWOK_VERSION) || status=$$?; \
+	EGOV_CLUSTER_STATE=$(RELIABILITY_STATE) hack/cluster.sh down; exit $$status
 
 ##@ Build
 

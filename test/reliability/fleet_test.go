@@ -49,6 +49,8 @@ func namespaceOf(code string) string {
 // serve applies the provinces' namespaces, Secrets and custom resources.
 func serve(t *testing.T, codes []string) {
 	t.Helper()
+	sz := sizeOf(t)
+	sz.provinces = max(sz.provinces, len(codes))
 	for _, code := range codes {
 		u, _ := provinces.Lookup(code)
 		if err := fleet.Apply(ctx(), k8s, fleet.Province(u)...); err != nil {

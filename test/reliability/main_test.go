@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
+	"github.com/egov-vn/egov-operator/internal/reliabilityreport"
 	"github.com/egov-vn/egov-operator/internal/testenv"
 )
 
@@ -45,6 +46,26 @@ func TestMain(m *testing.M) {
 	os.Exit(testenv.RunOnLocalCluster(m, "reliability", func(c testenv.LocalCluster) {
 		k8s, admin, state = c.Client, c.Admin, c.State
 	}, "--provinces=false"))
+}
+
+// size is the size a scenario ran at: how many provinces it served and how
+// many times it SIGKILLed the manager.
+type size struct{ provinces, kills int }
+
+// sizes holds each scenario's size by test name.
+var sizes = map[string]*size{}
+
+// sizeOf returns t's size, which t logs when it ends, for the report
+// `make test-reliability` writes (docs/reliability.md).
+func sizeOf(t *testing.T) *size {
+	t.Helper()
+	s, ok := sizes[t.Name()]
+	if !ok {
+		s = &size{}
+		sizes[t.Name()] = s
+		t.Cleanup(func() { t.Log(reliabilityreport.SizeLine(s.provinces, s.kills)) })
+	}
+	return s
 }
 
 // eventually polls check until it returns nil, failing after timeout.

@@ -68,6 +68,9 @@ func (p process) stop(t *testing.T, sig syscall.Signal) {
 	if err := syscall.Kill(p.pid, sig); err != nil {
 		t.Fatalf("signal %s (pid %d): %v", p.name, p.pid, err)
 	}
+	if sig == syscall.SIGKILL && strings.HasPrefix(p.name, "operator") {
+		sizeOf(t).kills++
+	}
 	// The API server drains its watches for up to a minute after SIGTERM.
 	eventually(t, 2*time.Minute, p.name+" exits", func() error {
 		// The process is hack/cluster.sh's orphan: init reaps it, and until
