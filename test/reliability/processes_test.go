@@ -73,14 +73,18 @@ func (p process) stop(t *testing.T, sig syscall.Signal) {
 	}
 	// The API server drains its watches for up to a minute after SIGTERM.
 	eventually(t, 2*time.Minute, p.name+" exits", func() error {
-		// The process is hack/cluster.sh's orphan: init reaps it, and until
-		// then it is a zombie, as good as gone.
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.pid))
-		if err != nil || bytes.Contains(stat, []byte(") Z ")) {
+		if p.exited() {
 			return nil
 		}
 		return fmt.Errorf("pid %d still runs", p.pid)
 	})
+}
+
+// exited says whether the process is gone. It is hack/cluster.sh's
+// orphan: init reaps it, and until then it is a zombie, as good as gone.
+func (p process) exited() bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.pid))
+	return err != nil || bytes.Contains(stat, []byte(") Z "))
 }
 
 // restart starts the same command line again beside the cluster, logged
@@ -88,16 +92,32 @@ func (p process) stop(t *testing.T, sig syscall.Signal) {
 func (p process) restart(t *testing.T) process {
 	t.Helper()
 	base, _, _ := strings.Cut(p.name, "-restart")
-	name := fmt.Sprintf("%s-restart%d", base, time.Now().UnixNano())
-	run := exec.Command(filepath.Join(root, "hack", "cluster.sh"), append([]string{"run", name}, p.args...)...)
+	return start(t, fmt.Sprintf("%s-restart%d", base, time.Now().UnixNano()), p.args)
+}
+
+// start runs args beside the cluster under name (hack/cluster.sh run),
+// logged to logs/<name>.log and stopped with the cluster.
+func start(t *testing.T, name string, args []string) process {
+	t.Helper()
+	run := exec.Command(filepath.Join(root, "hack", "cluster.sh"), append([]string{"run", name}, args...)...)
 	if out, err := run.CombinedOutput(); err != nil {
-		t.Fatalf("restart %s: %v: %s", base, err, out)
+		t.Fatalf("start %s: %v: %s", name, err, out)
 	}
 	// The new process may not have executed its command yet: its command
 	// line is the one it was given.
-	restarted := recorded(t, name)
-	restarted.args = p.args
-	return restarted
+	started := recorded(t, name)
+	started.args = args
+	return started
+}
+
+// log returns what the process has logged so far.
+func (p process) log(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(state, "logs", p.name+".log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
 
 // managerLogs returns every log the manager wrote in this run, restarts

@@ -158,18 +158,32 @@ func deleteChildren(t *testing.T, codes []string, keep func(client.Object) bool)
 func recreated(t *testing.T, codes []string, before map[string]string) {
 	t.Helper()
 	eventually(t, convergeTimeout(), fmt.Sprintf("%d deleted children recreated", len(before)), func() error {
-		objs, err := children(codes)
+		missing, err := notRecreated(codes, before)
 		if err != nil {
 			return err
 		}
-		now := uids(objs)
-		for _, key := range sortedKeys(before) {
-			if uid, ok := now[key]; !ok || uid == before[key] {
-				return fmt.Errorf("%s is not recreated", key)
-			}
+		if len(missing) > 0 {
+			return fmt.Errorf("%s is not recreated (%d of %d are not)", missing[0], len(missing), len(before))
 		}
 		return nil
 	})
+}
+
+// notRecreated lists, in order, the children in before that do not exist
+// again as new objects.
+func notRecreated(codes []string, before map[string]string) ([]string, error) {
+	objs, err := children(codes)
+	if err != nil {
+		return nil, err
+	}
+	now := uids(objs)
+	var missing []string
+	for _, key := range sortedKeys(before) {
+		if uid, ok := now[key]; !ok || uid == before[key] {
+			missing = append(missing, key)
+		}
+	}
+	return missing, nil
 }
 
 // uids maps each object to its UID, by kind, namespace and name.
