@@ -3,6 +3,7 @@
 package reliability
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -23,13 +24,19 @@ const (
 	sampleRelease = "egov-2027.01"
 )
 
-// killManager SIGKILLs the manager n times, each at a random moment up to
-// ten seconds after it was (re)started, and starts it again each time;
-// before each kill, observe records what the test must find unchanged.
-func killManager(t *testing.T, n int, observe func()) {
+// killManager SIGKILLs the manager n times and starts it again each time.
+// The first kill comes as soon as atWork finds the manager at work, if
+// given; the others (and the first, without atWork) at a random moment up
+// to ten seconds after the manager was (re)started. Before each kill,
+// observe records what the test must find unchanged.
+func killManager(t *testing.T, n int, atWork func() error, observe func()) {
 	t.Helper()
 	for i := range n {
-		time.Sleep(time.Duration(1000+rand.IntN(9000)) * time.Millisecond)
+		if i == 0 && atWork != nil {
+			eventually(t, convergeTimeout(), "the manager at work", atWork)
+		} else {
+			time.Sleep(time.Duration(1000+rand.IntN(9000)) * time.Millisecond)
+		}
 		observe()
 		manager := running(t, "operator")
 		manager.stop(t, syscall.SIGKILL)
@@ -51,7 +58,16 @@ func TestTheManagerKilledRepeatedlyLosesNothing(t *testing.T) {
 	}
 	serve(t, codes)
 	convergingKills := 0
-	killManager(t, *kills, func() {
+	// The first kill comes once the manager has created a child: with
+	// several workers per kind the provinces converge within seconds,
+	// often before a random moment would come.
+	killManager(t, *kills, func() error {
+		objs, err := children(codes)
+		if err == nil && len(objs) == 0 {
+			err = errors.New("no child of the served provinces yet")
+		}
+		return err
+	}, func() {
 		if converged(codes) != nil {
 			convergingKills++
 		}
@@ -76,7 +92,7 @@ func TestTheManagerKilledRepeatedlyLosesNothing(t *testing.T) {
 	// finished records when each province was done, as the rollout reported it before a kill.
 	finished := map[string]string{}
 	rollout := &platformv1alpha1.FleetRollout{}
-	killManager(t, *kills, func() {
+	killManager(t, *kills, nil, func() {
 		if err := k8s.Get(ctx(), client.ObjectKey{Name: sampleRelease}, rollout); err != nil {
 			t.Fatal(err)
 		}
