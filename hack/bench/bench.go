@@ -35,6 +35,7 @@ import (
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/controllers"
+	"github.com/egov-vn/egov-operator/internal/benchenv"
 	"github.com/egov-vn/egov-operator/internal/fleet"
 	"github.com/egov-vn/egov-operator/internal/offline"
 	"github.com/egov-vn/egov-operator/internal/provinces"
@@ -98,11 +99,11 @@ func (b *bench) versions() ([]Version, error) {
 		return nil, err
 	}
 	return []Version{
-		{"egov-operator", operatorVersion()},
+		{"egov-operator", benchenv.OperatorVersion()},
 		{"Go", runtime.Version()},
 		{"Kubernetes (kube-apiserver)", kubernetesVersion(server.GitVersion)},
-		{"controller-runtime", moduleVersion("sigs.k8s.io/controller-runtime")},
-		{"cert-manager", moduleVersion("github.com/cert-manager/cert-manager")},
+		{"controller-runtime", benchenv.ModuleVersion("sigs.k8s.io/controller-runtime")},
+		{"cert-manager", benchenv.ModuleVersion("github.com/cert-manager/cert-manager")},
 		{"kwok", os.Getenv("KWOK_VERSION")},
 	}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/egov-vn/egov-operator/internal/benchenv"
 )
 
 // Report is everything one `make bench` measured, and where.
@@ -40,13 +42,7 @@ type ScaleRow struct {
 }
 
 // Machine is where the benchmark ran.
-type Machine struct {
-	CPU       string
-	Cores     int
-	MemoryGiB float64
-	// Load is /proc/loadavg's 1, 5 and 15 minute averages at the start.
-	Load string
-}
+type Machine = benchenv.Machine
 
 // Version is one component's version.
 type Version struct {

@@ -16,6 +16,8 @@ import (
 
 	"github.com/go-logr/logr"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/egov-vn/egov-operator/internal/benchenv"
 )
 
 func main() {
@@ -54,7 +56,7 @@ type options struct {
 }
 
 func run(ctx context.Context, o options) error {
-	report := Report{Date: time.Now(), Machine: machine(), Runs: o.runs}
+	report := Report{Date: time.Now(), Machine: benchenv.ThisMachine(), Runs: o.runs}
 	b, err := newBench(o)
 	if err != nil {
 		return err

@@ -12,6 +12,8 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/egov-vn/egov-operator/internal/benchenv"
 )
 
 // parseRequestCounts reads apiserver_request_total from an API server's
@@ -124,19 +126,16 @@ func seconds64(s float64) time.Duration { return time.Duration(s * float64(time.
 
 // processCost reads a process's peak resident memory and CPU time from /proc.
 func processCost(pid int) (peakRSS int64, cpu time.Duration, err error) {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	status := fmt.Sprintf("/proc/%d/status", pid)
+	v, ok := benchenv.ProcField(status, "VmHWM")
+	if !ok {
+		return 0, 0, fmt.Errorf("%s has no VmHWM", status)
+	}
+	kib, err := strconv.ParseInt(strings.TrimSuffix(v, " kB"), 10, 64)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("VmHWM %q: %w", v, err)
 	}
-	for line := range strings.Lines(string(status)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			if err != nil {
-				return 0, 0, fmt.Errorf("VmHWM %q: %w", v, err)
-			}
-			peakRSS = kib << 10
-		}
-	}
+	peakRSS = kib << 10
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, 0, err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -104,5 +105,16 @@ func TestCPUTimeAddsUserAndSystemTicksAfterTheCommandName(t *testing.T) {
 	}
 	if _, err := cpuTime("garbage"); err == nil {
 		t.Error("a malformed stat line was accepted")
+	}
+}
+
+func TestProcessCostReadsThisProcessesPeakMemory(t *testing.T) {
+	peak, _, err := processCost(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A Go test binary holds at least a few MiB.
+	if peak < 1<<20 {
+		t.Errorf("peak RSS %d bytes", peak)
 	}
 }

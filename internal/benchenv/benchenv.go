@@ -25,10 +25,10 @@ type Machine struct {
 // ThisMachine describes this machine from /proc.
 func ThisMachine() Machine {
 	m := Machine{CPU: "unknown", Cores: runtime.NumCPU()}
-	if v, ok := procField("/proc/cpuinfo", "model name"); ok {
+	if v, ok := ProcField("/proc/cpuinfo", "model name"); ok {
 		m.CPU = v
 	}
-	if v, ok := procField("/proc/meminfo", "MemTotal"); ok {
+	if v, ok := ProcField("/proc/meminfo", "MemTotal"); ok {
 		kib, _ := strconv.ParseFloat(strings.TrimSuffix(v, " kB"), 64)
 		m.MemoryGiB = kib / (1 << 20)
 	}
@@ -40,8 +40,8 @@ func ThisMachine() Machine {
 	return m
 }
 
-// procField returns the value of the first "name : value" line of a /proc file.
-func procField(path, name string) (string, bool) {
+// ProcField returns the value of the first "name : value" line of a /proc file.
+func ProcField(path, name string) (string, bool) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", false

@@ -12,13 +12,13 @@ func TestProcFieldReadsTheFirstLineOfThatName(t *testing.T) {
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if v, ok := procField(path, "model name"); !ok || v != "Test CPU @ 2.20GHz" {
+	if v, ok := ProcField(path, "model name"); !ok || v != "Test CPU @ 2.20GHz" {
 		t.Errorf("model name: %q, %v", v, ok)
 	}
-	if _, ok := procField(path, "MemTotal"); ok {
+	if _, ok := ProcField(path, "MemTotal"); ok {
 		t.Error("found a field the file does not hold")
 	}
-	if _, ok := procField(filepath.Join(t.TempDir(), "missing"), "model name"); ok {
+	if _, ok := ProcField(filepath.Join(t.TempDir(), "missing"), "model name"); ok {
 		t.Error("found a field in a missing file")
 	}
 }
