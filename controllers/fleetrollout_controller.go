@@ -147,28 +147,47 @@ func (r *FleetRolloutReconciler) stacks(ctx context.Context, environment string)
 		led := stackObject(code, "ProvincePortal", portal)
 		led.Pin = string(portal.Spec.Release)
 		stacks = append(stacks, led)
-		shops := &platformv1alpha1.OneStopShopList{}
-		if err := r.List(ctx, shops, client.InNamespace(portal.Namespace)); err != nil {
-			return nil, err
-		}
-		for j := range shops.Items {
-			stacks = append(stacks, stackObject(code, "OneStopShop", &shops.Items[j]))
-		}
-		nodes := &platformv1alpha1.DocExchangeNodeList{}
-		if err := r.List(ctx, nodes, client.InNamespace(portal.Namespace)); err != nil {
-			return nil, err
-		}
-		for j := range nodes.Items {
-			stacks = append(stacks, stackObject(code, "DocExchangeNode", &nodes.Items[j]))
-		}
-		// The gateway runs the release too, and the portal and one-stop-shop
-		// reach national data through it: a broken gateway fails the province.
-		platforms := &platformv1alpha1.IntegrationPlatformList{}
-		if err := r.List(ctx, platforms, client.InNamespace(portal.Namespace)); err != nil {
-			return nil, err
-		}
-		for j := range platforms.Items {
-			stacks = append(stacks, stackObject(code, "IntegrationPlatform", &platforms.Items[j]))
+		// The followers run the release too; the gateway as well, and the
+		// portal and one-stop-shop reach national data through it: a broken
+		// gateway fails the province. Only what serves counts: an object
+		// being deleted, or a duplicate of a kind a namespace holds one of
+		// (Stalled, it applies nothing), would hold the province back forever.
+		for _, followers := range []struct {
+			kind      string
+			list      client.ObjectList
+			singleton bool
+		}{
+			{"OneStopShop", &platformv1alpha1.OneStopShopList{}, true},
+			{"DocExchangeNode", &platformv1alpha1.DocExchangeNodeList{}, false},
+			{"IntegrationPlatform", &platformv1alpha1.IntegrationPlatformList{}, true},
+		} {
+			if err := r.List(ctx, followers.list, client.InNamespace(portal.Namespace)); err != nil {
+				return nil, err
+			}
+			items, err := meta.ExtractList(followers.list)
+			if err != nil {
+				return nil, err
+			}
+			var serving []object
+			for _, item := range items {
+				follower, ok := item.(object)
+				if !ok {
+					return nil, fmt.Errorf("%s is not one of the operator's kinds", followers.kind)
+				}
+				if !follower.GetDeletionTimestamp().IsZero() {
+					continue
+				}
+				if followers.singleton && len(serving) == 1 {
+					if olderThan(follower, serving[0]) {
+						serving[0] = follower
+					}
+					continue
+				}
+				serving = append(serving, follower)
+			}
+			for _, follower := range serving {
+				stacks = append(stacks, stackObject(code, followers.kind, follower))
+			}
 		}
 	}
 	return stacks, nil

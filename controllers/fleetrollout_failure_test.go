@@ -243,8 +243,14 @@ func TestARolloutJudgesTheProvincesGatewayToo(t *testing.T) {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "egov-hatinh", Labels: map[string]string{platformv1alpha1.ProvinceLabel: "42"}}}
 	portal := &platformv1alpha1.ProvincePortal{ObjectMeta: metav1.ObjectMeta{Name: "hatinh", Namespace: ns.Name},
 		Spec: platformv1alpha1.ProvincePortalSpec{Province: platformv1alpha1.ProvinceRef{Code: "42"}, Environment: "production"}}
-	gateway := &platformv1alpha1.IntegrationPlatform{ObjectMeta: metav1.ObjectMeta{Name: "hatinh", Namespace: ns.Name}}
-	c := fake.NewClientBuilder().WithScheme(testenv.Scheme()).WithObjects(ns, national(), portal, gateway).Build()
+	older := metav1.NewTime(time.Now().Add(-time.Hour))
+	gateway := &platformv1alpha1.IntegrationPlatform{ObjectMeta: metav1.ObjectMeta{Name: "hatinh", Namespace: ns.Name, CreationTimestamp: older}}
+	// A newer duplicate is Stalled and applies nothing; a shop being
+	// deleted runs nothing more: neither may hold the province back.
+	duplicate := &platformv1alpha1.IntegrationPlatform{ObjectMeta: metav1.ObjectMeta{Name: "decoy", Namespace: ns.Name, CreationTimestamp: metav1.Now()}}
+	leaving := &platformv1alpha1.OneStopShop{ObjectMeta: metav1.ObjectMeta{Name: "hatinh", Namespace: ns.Name,
+		DeletionTimestamp: &older, Finalizers: []string{platformv1alpha1.PrivateKeysFinalizer}}}
+	c := fake.NewClientBuilder().WithScheme(testenv.Scheme()).WithObjects(ns, national(), portal, gateway, duplicate, leaving).Build()
 	stacks, err := (&FleetRolloutReconciler{deps: deps{Client: c}}).stacks(context.Background(), "production")
 	if err != nil {
 		t.Fatal(err)
@@ -255,5 +261,10 @@ func TestARolloutJudgesTheProvincesGatewayToo(t *testing.T) {
 	}
 	if !slices.Contains(names, "IntegrationPlatform egov-hatinh/hatinh") {
 		t.Errorf("the plan reads %v, not the province's integration platform", names)
+	}
+	for _, ignored := range []string{"IntegrationPlatform egov-hatinh/decoy", "OneStopShop egov-hatinh/hatinh"} {
+		if slices.Contains(names, ignored) {
+			t.Errorf("the plan reads %v, with %s", names, ignored)
+		}
 	}
 }
