@@ -32,4 +32,4 @@ hack/cluster.sh up
 hack/install-operator.sh
 "$state/bench" --state "$state" --manager "$state/manager" --kubectl bin/k8s/kubectl \
 	--provinces "${BENCH_PROVINCES:-34}" --runs "${BENCH_RUNS:-5}" --idle "${BENCH_IDLE:-1m}" \
-	${scale:+--scale "$scale"} --out docs/benchmarks.md
+	${scale:+--scale "$scale"} --fresh-cluster "hack/cluster.sh up && hack/install-operator.sh" --out docs/benchmarks.md

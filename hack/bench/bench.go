@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -64,33 +66,63 @@ type bench struct {
 	// environments are the environments each province runs a stack in.
 	environments []string
 	manager      *exec.Cmd
-	// managerMetrics is the running manager's /metrics address.
-	managerMetrics string
+	// managerMetrics is the running manager's /metrics address, managerPprof
+	// its pprof address.
+	managerMetrics, managerPprof string
+	// keepFleet leaves a run's stacks in place when it ends: the next run
+	// starts on a fresh cluster.
+	keepFleet bool
 }
 
 func newBench(o options) (*bench, error) {
-	adminConfig, err := clientcmd.BuildConfigFromFlags("", filepath.Join(o.state, "admin.kubeconfig"))
+	b := &bench{o: o, units: provinces.All()[:min(max(o.provinces, 1), len(provinces.All()))]}
+	b.setEnvironments(1)
+	return b, b.connect()
+}
+
+// connect makes the bench's clients from the cluster's kubeconfigs, which a
+// fresh cluster replaces.
+func (b *bench) connect() error {
+	adminConfig, err := clientcmd.BuildConfigFromFlags("", filepath.Join(b.o.state, "admin.kubeconfig"))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	adminConfig.QPS, adminConfig.Burst = 200, 400
-	operatorConfig, err := clientcmd.BuildConfigFromFlags("", filepath.Join(o.state, "operator.kubeconfig"))
+	operatorConfig, err := clientcmd.BuildConfigFromFlags("", filepath.Join(b.o.state, "operator.kubeconfig"))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// A negative QPS turns client-go's rate limiter off.
 	operatorConfig.QPS = -1
-	b := &bench{o: o, units: provinces.All()[:min(max(o.provinces, 1), len(provinces.All()))]}
-	b.setEnvironments(1)
 	opts := client.Options{Scheme: scheme.New()}
 	if b.admin, err = client.New(adminConfig, opts); err != nil {
-		return nil, err
+		return err
 	}
 	if b.asOperator, err = client.New(operatorConfig, opts); err != nil {
-		return nil, err
+		return err
 	}
 	b.clientset, err = kubernetes.NewForConfig(adminConfig)
-	return b, err
+	return err
+}
+
+// freshCluster replaces the cluster with a new, empty one with the
+// operator's chart and the national objects installed. At scale, deleting
+// thousands of stacks takes the namespace controller longer than the run
+// it follows, and what it leaves behind would load the next run.
+func (b *bench) freshCluster(ctx context.Context) error {
+	if b.o.freshCluster == "" {
+		return fmt.Errorf("the scale runs need --fresh-cluster")
+	}
+	step("starting a fresh cluster")
+	cmd := exec.CommandContext(ctx, "bash", "-c", b.o.freshCluster)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("fresh cluster (%s): %w", b.o.freshCluster, err)
+	}
+	if err := b.connect(); err != nil {
+		return err
+	}
+	return b.setUpNational(ctx)
 }
 
 func (b *bench) versions() ([]Version, error) {
@@ -252,7 +284,10 @@ func (b *bench) list(ctx context.Context, gvk schema.GroupVersionKind) ([]unstru
 // their render, decided by the operator's own drift check on the objects
 // read as the operator reads them (typed, through controller-runtime's
 // client); it returns one of the differences to tell what is left.
-func (b *bench) pending(ctx context.Context, desired []client.Object) (int, string, error) {
+// inPlace remembers the resourceVersion of each child found in place: an
+// unchanged child is not compared again, which at thousands of stacks
+// would cost the bench more CPU than the operator it measures.
+func (b *bench) pending(ctx context.Context, desired []client.Object, inPlace map[string]string) (int, string, error) {
 	live := map[string]client.Object{}
 	listed := map[schema.GroupVersionKind]bool{}
 	s := b.admin.Scheme()
@@ -273,8 +308,12 @@ func (b *bench) pending(ctx context.Context, desired []client.Object) (int, stri
 			listed[gvk] = true
 		}
 		id := gvk.Kind + " " + obj.GetNamespace() + "/" + obj.GetName()
+		l, ok := live[id]
+		if ok && inPlace[id] == l.GetResourceVersion() {
+			continue
+		}
 		drift := "missing"
-		if l, ok := live[id]; ok {
+		if ok {
 			if drift, err = controllers.Drift(s, l, obj); err != nil {
 				return 0, "", fmt.Errorf("%s: %w", id, err)
 			}
@@ -282,6 +321,8 @@ func (b *bench) pending(ctx context.Context, desired []client.Object) (int, stri
 		if drift != "" {
 			count++
 			example = id + ": " + drift
+		} else {
+			inPlace[id] = l.GetResourceVersion()
 		}
 	}
 	return count, example, nil
@@ -326,8 +367,9 @@ func (b *bench) listTyped(ctx context.Context, gvk schema.GroupVersionKind) ([]c
 // rendered again; it returns the desired children it ended with.
 func (b *bench) waitConverged(ctx context.Context, desired []client.Object, rerender func(context.Context) ([]client.Object, error), timeout time.Duration) ([]client.Object, error) {
 	left, example, lastErr := len(desired), "not checked yet", error(nil)
+	inPlace := map[string]string{}
 	err := wait.PollUntilContextTimeout(ctx, b.scaled(pollInterval), timeout, true, func(ctx context.Context) (bool, error) {
-		n, ex, err := b.pending(ctx, desired)
+		n, ex, err := b.pending(ctx, desired, inPlace)
 		if lastErr = err; err != nil {
 			return false, nil
 		}
@@ -335,7 +377,7 @@ func (b *bench) waitConverged(ctx context.Context, desired []client.Object, rere
 		left, example = n, ex
 		if stalled && rerender != nil {
 			if again, err := rerender(ctx); err == nil {
-				desired = again
+				desired, inPlace = again, map[string]string{}
 			}
 		}
 		return left == 0, nil
@@ -371,7 +413,7 @@ func (b *bench) floorRun(ctx context.Context, apply func(context.Context, []clie
 		return 0, 0, err
 	}
 	step("  %d children applied in %s", len(desired), took.Round(time.Millisecond))
-	return took, len(desired), b.deleteProvinces(ctx)
+	return took, len(desired), b.cleanUp(ctx)
 }
 
 func (b *bench) applyFloor(ctx context.Context, objs []client.Object) error {
@@ -395,8 +437,12 @@ func (b *bench) applyKubectl(ctx context.Context, objs []client.Object) error {
 	return nil
 }
 
-// deleteProvinces deletes every stack's namespace and waits until they are gone.
-func (b *bench) deleteProvinces(ctx context.Context) error {
+// cleanUp deletes every stack's namespace and waits until they are gone,
+// unless the fleet is kept for a fresh cluster to replace.
+func (b *bench) cleanUp(ctx context.Context) error {
+	if b.keepFleet {
+		return nil
+	}
 	for _, name := range b.namespaces() {
 		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
 		if err := b.admin.Delete(ctx, ns); client.IgnoreNotFound(err) != nil {
@@ -454,26 +500,46 @@ func (b *bench) operatorRun(ctx context.Context, report *Report) (time.Duration,
 			return 0, ManagerCost{}, err
 		}
 	}
-	return converged, cost, b.deleteProvinces(ctx)
+	return converged, cost, b.cleanUp(ctx)
 }
 
-// managerCost reads the running manager's metrics and process figures.
+// managerCost reads the running manager's metrics and process figures. It
+// keeps the manager's /metrics and heap profile in the bench's state, one
+// of each per fleet size (go tool pprof reads the profile): where the
+// requests and the memory went.
 func (b *bench) managerCost(ctx context.Context) (ManagerCost, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.managerMetrics+"/metrics", nil)
+	metrics, err := b.keepManagerPage(ctx, b.managerMetrics, "/metrics", "metrics")
 	if err != nil {
 		return ManagerCost{}, err
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return ManagerCost{}, fmt.Errorf("read the manager's /metrics: %w", err)
+	if _, err := b.keepManagerPage(ctx, b.managerPprof, "/debug/pprof/heap", "heap"); err != nil {
+		return ManagerCost{}, err
 	}
-	defer resp.Body.Close()
-	cost, err := parseManagerMetrics(resp.Body)
+	cost, err := parseManagerMetrics(bytes.NewReader(metrics))
 	if err != nil {
 		return ManagerCost{}, err
 	}
 	cost.PeakRSS, cost.CPU, err = processCost(b.manager.Process.Pid)
 	return cost, err
+}
+
+// keepManagerPage reads a page the manager serves and keeps it in the
+// bench's state as name-<stacks>-stacks.
+func (b *bench) keepManagerPage(ctx context.Context, addr, path, name string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("read the manager's %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	page, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("read the manager's %s: %w", path, err)
+	}
+	return page, os.WriteFile(filepath.Join(b.o.state, fmt.Sprintf("%s-%d-stacks", name, b.stackCount())), page, 0o644)
 }
 
 func (b *bench) measureAfterConvergence(ctx context.Context, report *Report, start time.Time, desired []client.Object) error {
@@ -805,10 +871,15 @@ func (b *bench) startOperator(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	pprofPort, err := freePort()
+	if err != nil {
+		return err
+	}
 	probes := "127.0.0.1:" + strconv.Itoa(port)
-	b.managerMetrics = "127.0.0.1:" + strconv.Itoa(metricsPort)
+	b.managerMetrics, b.managerPprof = "127.0.0.1:"+strconv.Itoa(metricsPort), "127.0.0.1:"+strconv.Itoa(pprofPort)
 	cmd := exec.Command(b.o.manager, "--kubeconfig", filepath.Join(b.o.state, "operator.kubeconfig"),
-		"--health-probe-bind-address", probes, "--metrics-bind-address", b.managerMetrics, "--metrics-secure=false")
+		"--health-probe-bind-address", probes, "--metrics-bind-address", b.managerMetrics, "--metrics-secure=false",
+		"--pprof-bind-address", b.managerPprof)
 	cmd.Env = append(os.Environ(), "ENABLE_WEBHOOKS=false")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// The manager must not outlive the bench, whatever stops it.

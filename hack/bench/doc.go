@@ -111,7 +111,7 @@ func (r Report) Markdown() string {
 	p("")
 	p("## Scale")
 	p("")
-	p("The %d provinces each running a stack in 1 or more environments (a namespace each). Convergence as above; the manager's figures from its start until convergence: reconciles and their latency from controller-runtime's metrics (all controllers), requests it sent (rest_client_requests_total), peak resident memory (VmHWM) and CPU time from /proc. The first row is the runs above (medians; the manager of the last run), the others one run each.", r.Provinces)
+	p("The %d provinces each running a stack in 1 or more environments (a namespace each). Convergence as above; the manager's figures from its start until convergence: reconciles and their latency from controller-runtime's metrics (all controllers), requests it sent (rest_client_requests_total), peak resident memory (VmHWM) and CPU time from /proc. The first row is the runs above (medians; the manager of the last run), the others one run each: the floor and the operator each on a fresh cluster, since deleting thousands of stacks between them would take the namespace controller longer than the runs.", r.Provinces)
 	p("")
 	p("| Environments | Stacks | Children | Floor | Operator | Operator / floor | Reconciles/s | p50 | p99 | Peak RSS | CPU | Requests per stack |")
 	p("|---|---|---|---|---|---|---|---|---|---|---|---|")

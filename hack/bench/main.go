@@ -30,6 +30,7 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 5, "how many times to measure convergence (operator, floor and kubectl each)")
 	flag.DurationVar(&o.idle, "idle", time.Minute, "how long to count idle requests (5m for the full measure)")
 	flag.StringVar(&o.out, "out", "docs/benchmarks.md", "the file the report is written to")
+	flag.StringVar(&o.freshCluster, "fresh-cluster", "", "bash command that replaces the cluster with a new, empty one with the operator's chart installed; each scale run starts on one")
 	flag.Func("scale", "comma-separated numbers of environments each province runs a stack in, measured once each after the runs, e.g. 10,30", func(v string) error {
 		for f := range strings.SplitSeq(v, ",") {
 			n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -50,9 +51,12 @@ func main() {
 
 type options struct {
 	state, manager, kubectl, samples, out string
-	runs, provinces                       int
-	idle                                  time.Duration
-	scale                                 []int
+	// freshCluster is a bash command that replaces the cluster with a new,
+	// empty one, the operator's chart installed.
+	freshCluster    string
+	runs, provinces int
+	idle            time.Duration
+	scale           []int
 }
 
 func run(ctx context.Context, o options) error {
@@ -94,22 +98,36 @@ func run(ctx context.Context, o options) error {
 	report.Provinces = len(b.units)
 	report.Scale = []ScaleRow{{Environments: 1, Stacks: b.stackCount(), Children: report.Objects,
 		Floor: spreadOf(report.Floor).Median, Operator: spreadOf(report.Operator).Median, Cost: cost}}
+	// The report is written after every measure: a failure at a larger
+	// scale keeps what was measured before it.
+	if err := os.WriteFile(o.out, []byte(report.Markdown()), 0o644); err != nil {
+		return err
+	}
+	b.keepFleet = true
 	for _, n := range o.scale {
 		b.setEnvironments(n)
 		step("scale: %d provinces × %d environments (%d stacks)", len(b.units), n, b.stackCount())
 		row := ScaleRow{Environments: n, Stacks: b.stackCount()}
+		if err := b.freshCluster(ctx); err != nil {
+			return err
+		}
 		var err error
 		if row.Floor, row.Children, err = b.floorRun(ctx, b.applyFloor); err != nil {
 			return fmt.Errorf("floor at %d environments: %w", n, err)
+		}
+		if err := b.freshCluster(ctx); err != nil {
+			return err
 		}
 		if row.Operator, row.Cost, err = b.operatorRun(ctx, nil); err != nil {
 			return fmt.Errorf("operator at %d environments: %w", n, err)
 		}
 		report.Scale = append(report.Scale, row)
+		if err := os.WriteFile(o.out, []byte(report.Markdown()), 0o644); err != nil {
+			return err
+		}
 	}
-	doc := report.Markdown()
-	fmt.Print(doc)
-	return os.WriteFile(o.out, []byte(doc), 0o644)
+	fmt.Print(report.Markdown())
+	return nil
 }
 
 func step(format string, args ...any) { fmt.Fprintf(os.Stderr, "==> "+format+"\n", args...) }
