@@ -95,7 +95,7 @@ func (r *DocExchangeNodeReconciler) resolveInputs(ctx context.Context, s *nodeSc
 	versions := map[string]string{}
 	keys := render.DocExchangeSecretKeys(node.Spec)
 	for _, name := range render.DocExchangeSecretRefs(node.Spec) {
-		if versions[name], err = secretKeys(ctx, r.APIReader, node.Namespace, name, keys[name]...); err != nil {
+		if versions[name], err = r.secretKeys(ctx, node.Namespace, name, keys[name]...); err != nil {
 			return err
 		}
 	}
@@ -188,13 +188,13 @@ func (r *DocExchangeNodeReconciler) reconcileChildren(ctx context.Context, s *no
 
 func (r *DocExchangeNodeReconciler) observeChildren(ctx context.Context, s *nodeScope) error {
 	owner := render.DocExchangeOwner(s.node, s.portal.portal)
-	if err := renewStaleLeavesInto(ctx, r.Client, r.APIReader, owner, s.portal.portal.Name, s.written); err != nil {
+	if err := r.renewStaleLeavesInto(ctx, owner, s.portal.portal.Name, s.written); err != nil {
 		return err
 	}
 	if _, err := observeCertificatesInto(ctx, r.Client, s.node, owner, s.written, platformv1alpha1.ConditionSigningCertificateReady); err != nil {
 		return err
 	}
-	signing, err := nodeSigningCertificate(ctx, r.APIReader, s.node)
+	signing, err := r.nodeSigningCertificate(ctx, s.node)
 	if err != nil {
 		return err
 	}
@@ -214,9 +214,11 @@ func (r *DocExchangeNodeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 			return nil, err
 		}
 		out := make([]follower, 0, len(list.Items))
-		for _, d := range list.Items {
+		for i := range list.Items {
+			d := &list.Items[i]
+			// Its signing key pair too: the status reports its certificate.
 			out = append(out, follower{key: types.NamespacedName{Namespace: d.Namespace, Name: d.Name}, portal: d.Spec.PortalRef.Name,
-				secrets: render.DocExchangeSecretRefs(d.Spec)})
+				secrets: append(render.DocExchangeSecretRefs(d.Spec), render.DocExchangeKeypairSecret(d))})
 		}
 		return out, nil
 	}}

@@ -9,7 +9,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 	"github.com/egov-vn/egov-operator/internal/conditions"
@@ -19,15 +18,30 @@ import (
 // nodeSigningCertificate reports the certificate a node signs documents
 // with: the one its external signer returned, published in
 // signing.external.certificateSecretRef, or else the SubCA-issued one (nil
-// while it is not issued).
-func nodeSigningCertificate(ctx context.Context, c client.Reader, node *platformv1alpha1.DocExchangeNode) (*platformv1alpha1.SigningCertificateStatus, error) {
+// while it is not issued), read again only when its Secret changed.
+func (d deps) nodeSigningCertificate(ctx context.Context, node *platformv1alpha1.DocExchangeNode) (*platformv1alpha1.SigningCertificateStatus, error) {
 	ext := node.Spec.Signing.External
+	c := d.APIReader
 	if ext == nil {
-		cert, err := firstCertificate(ctx, c, node.Namespace, render.DocExchangeKeypairSecret(node))
+		secrets, err := d.Secrets.in(ctx, node.Namespace)
+		if err != nil {
+			return nil, err
+		}
+		key := types.NamespacedName{Namespace: node.Namespace, Name: render.DocExchangeKeypairSecret(node)}
+		version, err := secretVersion(ctx, secrets, key)
+		if err != nil || version == "" {
+			return nil, err
+		}
+		if status, ok := d.SigningCertificates.get(key, version); ok {
+			return status.DeepCopy(), nil
+		}
+		cert, err := firstCertificate(ctx, c, key)
 		if err != nil || cert == nil {
 			return nil, err
 		}
-		return certificateStatus(cert), nil
+		status := certificateStatus(cert)
+		d.SigningCertificates.put(key, version, status.DeepCopy())
+		return status, nil
 	}
 	ref := ext.CertificateSecretRef
 	s := &corev1.Secret{}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -100,8 +99,7 @@ func TestAFleetRolloutMovesItsWavesInOrderThenIdles(t *testing.T) {
 		t.Errorf("a finished rollout counts %+v, want 2 of 2 done", c)
 	}
 
-	// Let the stacks settle, then wake the finished rollout: it writes nothing.
-	time.Sleep(2 * time.Second)
+	// Wake the finished rollout once the stacks settled: it writes nothing.
 	expectNoWritesAfter(t, func() {
 		change(t, fr, func() { fr.Annotations = map[string]string{"example.org/touched": "yes"} })
 	}, "fleetrollout")

@@ -228,10 +228,12 @@ func (f followers) ofSubCA(ctx context.Context, obj client.Object) []reconcile.R
 }
 
 // ofSecret: the followers in the Secret's namespace that use it, directly or
-// through their portal (the national credentials the sync worker mounts).
+// through their portal (the national credentials the sync worker mounts),
+// and those whose leaves their portal's SubCA key pair signs: the leaves
+// are checked against the version of it the Secret cache shows.
 func (f followers) ofSecret(ctx context.Context, obj client.Object) []reconcile.Request {
 	return f.where(ctx, obj.GetNamespace(), func(it follower) bool {
-		if slices.Contains(it.secrets, obj.GetName()) {
+		if slices.Contains(it.secrets, obj.GetName()) || render.KeypairSecret(render.SubCACertificateName(it.portal)) == obj.GetName() {
 			return true
 		}
 		portal := &platformv1alpha1.ProvincePortal{}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	appsv1 "k8s.io/api/apps/v1"
@@ -199,7 +198,6 @@ func TestIdleFollowersMakeNoWrites(t *testing.T) {
 	d := docExchangeNode(t, p)
 	waitObjectReady(t, s)
 	waitObjectReady(t, d)
-	time.Sleep(2 * time.Second)
 	expectNoWritesAfter(t, func() {
 		for _, obj := range []client.Object{s, d} {
 			change(t, obj, func() { obj.SetAnnotations(map[string]string{"example.org/touched": "yes"}) })

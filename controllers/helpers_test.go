@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -17,6 +18,8 @@ import (
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -427,11 +430,15 @@ func waitObjectStalled(t *testing.T, obj object, reason string) *metav1.Conditio
 	return stalled
 }
 
-// expectNoWritesAfter runs touch, which must wake each of the controllers
-// once without changing anything they render from, waits for those
-// reconciles and fails if the operator made any write request meanwhile.
+// expectNoWritesAfter lets the last status and watch events settle (the
+// fleet's report on the NationalPlatform comes fleetReportDelay late), runs
+// touch, which must wake each of the controllers once without changing
+// anything they render from, waits for those reconciles and fails if the
+// operator made any write request meanwhile, or read a Secret's data: it
+// reads a key pair again only when its Secret changed.
 func expectNoWritesAfter(t *testing.T, touch func(), controllers ...string) {
 	t.Helper()
+	time.Sleep(2*time.Second + fleetReportDelay)
 	total := func() float64 {
 		sum := 0.0
 		for _, c := range controllers {
@@ -439,7 +446,7 @@ func expectNoWritesAfter(t *testing.T, touch func(), controllers ...string) {
 		}
 		return sum
 	}
-	before, reconcilesBefore := operatorWrites.Load(), total()
+	before, reconcilesBefore, readsBefore := operatorWrites.Load(), total(), secretReads(t)
 	touch()
 	eventually(t, fmt.Sprintf("%v reconciled after the touch", controllers), func() error {
 		if total() < reconcilesBefore+float64(len(controllers)) {
@@ -451,6 +458,35 @@ func expectNoWritesAfter(t *testing.T, touch func(), controllers ...string) {
 	if writes := operatorWrites.Load() - before; writes != 0 {
 		t.Fatalf("idle %v made %d write requests", controllers, writes)
 	}
+	if reads := secretReads(t) - readsBefore; reads != 0 {
+		t.Fatalf("idle %v read %v Secrets from the API server", controllers, reads)
+	}
+}
+
+// secretReads is how many Secrets the API server has served by name: reads
+// of their data, which the tests make only when they set something up.
+func secretReads(t *testing.T) float64 {
+	t.Helper()
+	page, err := apiServer.CoreV1().RESTClient().Get().AbsPath("/metrics").DoRaw(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0.0
+	for _, m := range families["apiserver_request_total"].GetMetric() {
+		labels := map[string]string{}
+		for _, pair := range m.GetLabel() {
+			labels[pair.GetName()] = pair.GetValue()
+		}
+		if labels["resource"] == "secrets" && labels["verb"] == "GET" {
+			total += m.GetCounter().GetValue()
+		}
+	}
+	return total
 }
 
 // reconciles returns how many times a controller has reconciled so far.

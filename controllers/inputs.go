@@ -138,18 +138,39 @@ func allowedIssuers(trust platformv1alpha1.Trust) string {
 	return "one of the public issuers of NationalPlatform spec.trust.allowedPublicIssuers: " + strings.Join(names, ", ")
 }
 
-// secretKeys reads a user's Secret straight from the API server (Secret data
-// is never cached), checks it holds the keys and returns a digest of their
-// values (inputs.SecretVersion).
-func secretKeys(ctx context.Context, c client.Reader, namespace, name string, keys ...string) (string, error) {
+// secretKeys checks a user's Secret holds the keys and returns a digest of
+// their values (inputs.SecretVersion). The data is read straight from the
+// API server (Secret data is never cached), and again only when the
+// Secret's version in the metadata cache changed.
+func (d deps) secretKeys(ctx context.Context, namespace, name string, keys ...string) (string, error) {
+	key := types.NamespacedName{Namespace: namespace, Name: name}
+	secrets, err := d.Secrets.in(ctx, namespace)
+	if err != nil {
+		return "", err
+	}
+	version, err := secretVersion(ctx, secrets, key)
+	if err != nil {
+		return "", err
+	}
+	// The digest depends on the keys asked for as much as on the data. A
+	// Secret the cache does not hold yet is read, and not remembered.
+	cached := version != ""
+	version += "/" + strings.Join(keys, ",")
+	if digest, ok := d.SecretDigests.get(key, version); ok && cached {
+		return digest, nil
+	}
 	s := &corev1.Secret{}
-	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, s); apierrors.IsNotFound(err) {
+	if err := d.APIReader.Get(ctx, key, s); apierrors.IsNotFound(err) {
 		return "", conditions.Stalled(platformv1alpha1.ReasonSecretNotFound,
 			"Secret %q does not exist in namespace %s: create it with the keys %v", name, namespace, keys)
 	} else if err != nil {
 		return "", err
 	}
-	return inputs.SecretVersion(s, keys...)
+	digest, err := inputs.SecretVersion(s, keys...)
+	if err == nil && cached {
+		d.SecretDigests.put(key, version, digest)
+	}
+	return digest, err
 }
 
 // certificateRevisions returns the issuance revision of each of the owner's

@@ -102,7 +102,7 @@ func (r *IntegrationPlatformReconciler) resolveCredentials(ctx context.Context, 
 	}
 	versions := map[string]string{}
 	for name, keys := range render.IntegrationSecretKeys(platform.Spec) {
-		version, err := secretKeys(ctx, r.APIReader, platform.Namespace, name, keys...)
+		version, err := r.secretKeys(ctx, platform.Namespace, name, keys...)
 		if recordInput(platform, platformv1alpha1.ConditionCredentialsValid, err, "Secret "+name+" holds clientID and clientSecret") {
 			return err
 		}
@@ -146,7 +146,7 @@ func (r *IntegrationPlatformReconciler) reconcileAuditStorage(ctx context.Contex
 
 func (r *IntegrationPlatformReconciler) observeChildren(ctx context.Context, s *integrationScope) error {
 	owner := render.IntegrationOwner(s.platform, s.portal.portal)
-	if err := renewStaleLeavesInto(ctx, r.Client, r.APIReader, owner, s.portal.portal.Name, s.written); err != nil {
+	if err := r.renewStaleLeavesInto(ctx, owner, s.portal.portal.Name, s.written); err != nil {
 		return err
 	}
 	if _, err := observeCertificatesInto(ctx, r.Client, s.platform, owner, s.written, platformv1alpha1.ConditionCertificatesReady); err != nil {

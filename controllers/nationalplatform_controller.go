@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -93,19 +96,48 @@ func (r *NationalPlatformReconciler) caIssuerReady(ctx context.Context, name str
 	return false, platformv1alpha1.ReasonCAIssuerNotReady, fmt.Sprintf("ClusterIssuer %q is not ready yet", name), nil
 }
 
+// fleetReportDelay is how long the fleet's report on the NationalPlatform
+// may lag a change in the fleet: each report reads the whole fleet, and
+// while thousands of stacks converge their status changes would otherwise
+// reconcile it back to back.
+const fleetReportDelay = 5 * time.Second
+
 // SetupWithManager registers the controller: its own spec, the national CA
 // issuer, the Provinces' reports and the certificates the portals and
 // document exchange nodes report feed the status.
 func (r *NationalPlatformReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	national := reconcile.Request{NamespacedName: types.NamespacedName{Name: platformv1alpha1.NationalPlatformName}}
 	toNational := handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
-		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: platformv1alpha1.NationalPlatformName}}}
+		return []reconcile.Request{national}
 	})
+	fromFleet := enqueueAfter(national, fleetReportDelay)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&platformv1alpha1.NationalPlatform{}, builder.WithPredicates(predicate.Or(
 			predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&cmapi.ClusterIssuer{}, toNational).
-		Watches(&platformv1alpha1.Province{}, toNational).
-		Watches(&platformv1alpha1.ProvincePortal{}, toNational).
-		Watches(&platformv1alpha1.DocExchangeNode{}, toNational).
+		Watches(&platformv1alpha1.Province{}, fromFleet).
+		Watches(&platformv1alpha1.ProvincePortal{}, fromFleet).
+		Watches(&platformv1alpha1.DocExchangeNode{}, fromFleet).
 		Complete(r)
+}
+
+// enqueueAfter enqueues req delay after any event, so the events of one
+// stretch of delay make one reconcile: the queue keeps an item waiting at
+// its earliest time.
+func enqueueAfter(req reconcile.Request, delay time.Duration) handler.EventHandler {
+	add := func(q workqueue.TypedRateLimitingInterface[reconcile.Request]) { q.AddAfter(req, delay) }
+	return handler.Funcs{
+		CreateFunc: func(_ context.Context, _ event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			add(q)
+		},
+		UpdateFunc: func(_ context.Context, _ event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			add(q)
+		},
+		DeleteFunc: func(_ context.Context, _ event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			add(q)
+		},
+		GenericFunc: func(_ context.Context, _ event.GenericEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			add(q)
+		},
+	}
 }

@@ -101,7 +101,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 	}
 	versions := map[string]string{}
 	db := shop.Spec.Database.SecretRef
-	version, err := secretKeys(ctx, r.APIReader, shop.Namespace, db.Name, db.Key)
+	version, err := r.secretKeys(ctx, shop.Namespace, db.Name, db.Key)
 	if recordInput(shop, platformv1alpha1.ConditionDatabaseConfigured, err,
 		fmt.Sprintf("database connection from Secret %s, key %s", db.Name, db.Key)) {
 		return err
@@ -122,7 +122,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 		recordInput(shop, platformv1alpha1.ConditionPostalDeliveryConfigured, err, "")
 		return err
 	default:
-		version, err := secretKeys(ctx, r.APIReader, shop.Namespace, pd.CredentialsSecretRef.Name, inputs.PostalCredentialKeys...)
+		version, err := r.secretKeys(ctx, shop.Namespace, pd.CredentialsSecretRef.Name, inputs.PostalCredentialKeys...)
 		if recordInput(shop, platformv1alpha1.ConditionPostalDeliveryConfigured, err, "results are handed to "+string(n.Spec.Postal.URL)) {
 			return err
 		}
@@ -141,7 +141,7 @@ func (r *OneStopShopReconciler) resolveSecrets(ctx context.Context, s *shopScope
 		return err
 	}
 	if ref := s.portal.portal.Spec.NationalCredentialsSecretRef; ref != nil && s.portal.gateway == nil {
-		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, shop.Namespace, ref.Name, inputs.NationalCredentialKeys...); err != nil {
+		if versions[ref.Name], err = r.secretKeys(ctx, shop.Namespace, ref.Name, inputs.NationalCredentialKeys...); err != nil {
 			return err
 		}
 	}
@@ -162,7 +162,7 @@ func (r *OneStopShopReconciler) reconcileChildren(ctx context.Context, s *shopSc
 
 func (r *OneStopShopReconciler) observeChildren(ctx context.Context, s *shopScope) error {
 	owner := render.OneStopShopOwner(s.shop, s.portal.portal)
-	if err := renewStaleLeavesInto(ctx, r.Client, r.APIReader, owner, s.portal.portal.Name, s.written); err != nil {
+	if err := r.renewStaleLeavesInto(ctx, owner, s.portal.portal.Name, s.written); err != nil {
 		return err
 	}
 	if _, err := observeCertificatesInto(ctx, r.Client, s.shop, owner, s.written, platformv1alpha1.ConditionCertificatesReady); err != nil {

@@ -45,7 +45,7 @@ func (r *OneStopShopReconciler) resolveCallerEndpoint(ctx context.Context, s *sh
 		recordInput(shop, condition, err, "")
 		return err
 	}
-	version, err := secretKeys(ctx, r.APIReader, shop.Namespace, endpoint.CredentialsSecret, inputs.NationalCredentialKeys...)
+	version, err := r.secretKeys(ctx, shop.Namespace, endpoint.CredentialsSecret, inputs.NationalCredentialKeys...)
 	if recordInput(shop, condition, err, message+"; called back at "+endpoint.Path) {
 		return err
 	}

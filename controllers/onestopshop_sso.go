@@ -35,7 +35,7 @@ func (r *OneStopShopReconciler) resolveSSO(ctx context.Context, s *shopScope, ve
 		logins = append(logins, "officials through "+string(o.IssuerURL))
 	}
 	for _, name := range render.SSOSecretRefs(sso) {
-		version, err := secretKeys(ctx, r.APIReader, shop.Namespace, name, inputs.SSOKeys...)
+		version, err := r.secretKeys(ctx, shop.Namespace, name, inputs.SSOKeys...)
 		if recordInput(shop, platformv1alpha1.ConditionSSOConfigured, err, "") {
 			return err
 		}

@@ -156,7 +156,6 @@ func TestOnlyAStackReleaseChangeWakesItsRelease(t *testing.T) {
 func TestIdleReleaseMakesNoWrites(t *testing.T) {
 	ensureNational(t)
 	rel := waitRelease(t, testRelease, conformant(metav1.ConditionTrue))
-	time.Sleep(2 * time.Second)
 	expectNoWritesAfter(t, func() {
 		change(t, rel, func() { rel.Annotations = map[string]string{"example.org/touched": "yes"} })
 	}, "platformrelease")

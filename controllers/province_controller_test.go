@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -170,7 +169,6 @@ func TestProvinceDomainsDecideWhereAPortalIsServed(t *testing.T) {
 
 func TestIdleProvincesMakeNoWrites(t *testing.T) {
 	eventually(t, "Province 14", func() error { _, err := getProvince("14"); return err })
-	time.Sleep(2 * time.Second)
 	// A label of central ops wakes the Province; nothing the operator owns changed.
 	t.Cleanup(func() { patchProvince(t, "14", `{"metadata":{"labels":{"example.org/touched":null}}}`) })
 	expectNoWritesAfter(t, func() {

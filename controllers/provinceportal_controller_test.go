@@ -119,8 +119,6 @@ func TestDeletedChildIsRecreatedAndDriftIsReverted(t *testing.T) {
 func TestIdleOperatorMakesNoWrites(t *testing.T) {
 	ensureNational(t)
 	p := waitReady(t, province(t, "01"))
-	// Let the last status and watch events settle, then count.
-	time.Sleep(2 * time.Second)
 	// Wake the portal without changing anything it renders from.
 	expectNoWritesAfter(t, func() {
 		change(t, p, func() { p.Annotations = map[string]string{"example.org/touched": "yes"} })

@@ -124,13 +124,13 @@ func (r *ProvincePortalReconciler) resolveInputs(ctx context.Context, s *portalS
 	}
 	versions := map[string]string{}
 	if ref := p.Spec.NationalCredentialsSecretRef; ref != nil && gateway == nil {
-		if versions[ref.Name], err = secretKeys(ctx, r.APIReader, p.Namespace, ref.Name, inputs.NationalCredentialKeys...); err != nil {
+		if versions[ref.Name], err = r.secretKeys(ctx, p.Namespace, ref.Name, inputs.NationalCredentialKeys...); err != nil {
 			return err
 		}
 	}
 	if p.Spec.SSO != nil && p.Spec.SSO.ClientSecretRef != nil {
 		name := p.Spec.SSO.ClientSecretRef.Name
-		if versions[name], err = secretKeys(ctx, r.APIReader, p.Namespace, name, inputs.SSOKeys...); err != nil {
+		if versions[name], err = r.secretKeys(ctx, p.Namespace, name, inputs.SSOKeys...); err != nil {
 			return err
 		}
 	}
@@ -172,7 +172,7 @@ func (r *ProvincePortalReconciler) reconcileChildren(ctx context.Context, s *por
 func (r *ProvincePortalReconciler) observeChildren(ctx context.Context, s *portalScope) error {
 	p := s.portal
 	owner := render.PortalOwner(p)
-	if err := renewStaleLeavesInto(ctx, r.Client, r.APIReader, owner, p.Name, s.written); err != nil {
+	if err := r.renewStaleLeavesInto(ctx, owner, p.Name, s.written); err != nil {
 		return err
 	}
 	certs, err := observeCertificatesInto(ctx, r.Client, p, owner, s.written, platformv1alpha1.ConditionCertificatesReady)

@@ -101,10 +101,13 @@ func (r *ProvincePortalReconciler) userIssuers(mgr ctrl.Manager) (source.Source,
 	return source.Kind[client.Object](issuers, issuer, handler.EnqueueRequestsFromMapFunc(r.portalsOfIssuer), predicate.GenerationChangedPredicate{}), nil
 }
 
-// portalsOfSecret: the portals in the Secret's namespace that mount it.
+// portalsOfSecret: the portals in the Secret's namespace that mount it, or
+// whose SubCA key pair it holds (their leaves are checked against the
+// version of it the Secret cache shows).
 func (r *ProvincePortalReconciler) portalsOfSecret(ctx context.Context, obj client.Object) []reconcile.Request {
 	return r.portalsWhere(ctx, func(p *platformv1alpha1.ProvincePortal) bool {
-		return slices.Contains(render.PortalSecretRefs(p.Spec), obj.GetName())
+		return slices.Contains(render.PortalSecretRefs(p.Spec), obj.GetName()) ||
+			render.KeypairSecret(render.SubCACertificateName(p.Name)) == obj.GetName()
 	}, client.InNamespace(obj.GetNamespace()))
 }
 

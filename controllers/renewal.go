@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"sort"
+	"sync"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
@@ -29,27 +30,55 @@ const reissuedReason = "SubCAReissued"
 // chaining to it, and cert-manager does not reissue them by itself. It
 // returns the names of the leaves being reissued.
 //
-// Secret data is read straight from the API server (never cached).
-func renewStaleLeaves(ctx context.Context, c client.Client, apiReader client.Reader, owner render.Owner, portalName string) ([]string, error) {
-	subCA, err := firstCertificate(ctx, apiReader, owner.Object.GetNamespace(), render.KeypairSecret(render.SubCACertificateName(portalName)))
-	if err != nil || subCA == nil {
+// Secret data is read straight from the API server (never cached), and only
+// for a leaf whose key pair, or the SubCA's, changed since its signature was
+// last found good: read on every reconcile, the key pairs made a third of
+// the operator's requests.
+func (d deps) renewStaleLeaves(ctx context.Context, owner render.Owner, portalName string) ([]string, error) {
+	namespace := owner.Object.GetNamespace()
+	secrets, err := d.Secrets.in(ctx, namespace)
+	if err != nil {
+		return nil, err
+	}
+	subCAKey := types.NamespacedName{Namespace: namespace, Name: render.KeypairSecret(render.SubCACertificateName(portalName))}
+	subCAVersion, err := secretVersion(ctx, secrets, subCAKey)
+	if err != nil || subCAVersion == "" {
 		return nil, err
 	}
 	list := &cmapi.CertificateList{}
-	if err := c.List(ctx, list, client.InNamespace(owner.Object.GetNamespace()), client.MatchingLabels(owner.OwnedSelector())); err != nil {
+	if err := d.List(ctx, list, client.InNamespace(namespace), client.MatchingLabels(owner.OwnedSelector())); err != nil {
 		return nil, err
 	}
+	var subCA *x509.Certificate
 	var stale []string
 	for i := range list.Items {
 		cert := &list.Items[i]
 		if !ownedBy(cert, owner.Object) || cert.Spec.IssuerRef != render.SubCAIssuerRef(portalName) {
 			continue
 		}
-		leaf, err := firstCertificate(ctx, apiReader, cert.Namespace, cert.Spec.SecretName)
+		leafKey := types.NamespacedName{Namespace: namespace, Name: cert.Spec.SecretName}
+		leafVersion, err := secretVersion(ctx, secrets, leafKey)
 		if err != nil {
 			return nil, err
 		}
-		if leaf == nil || leaf.CheckSignatureFrom(subCA) == nil {
+		checked := leafVersion + "/" + subCAVersion
+		if _, good := d.GoodSignatures.get(leafKey, checked); leafVersion == "" || good {
+			continue
+		}
+		if subCA == nil {
+			if subCA, err = firstCertificate(ctx, d.APIReader, subCAKey); err != nil || subCA == nil {
+				return nil, err
+			}
+		}
+		leaf, err := firstCertificate(ctx, d.APIReader, leafKey)
+		if err != nil {
+			return nil, err
+		}
+		if leaf == nil {
+			continue
+		}
+		if leaf.CheckSignatureFrom(subCA) == nil {
+			d.GoodSignatures.put(leafKey, checked, struct{}{})
 			continue
 		}
 		stale = append(stale, cert.Name)
@@ -63,12 +92,67 @@ func renewStaleLeaves(ctx context.Context, c client.Client, apiReader client.Rea
 			Message: "the provincial SubCA was reissued: this certificate is reissued so that it chains to it", LastTransitionTime: &now,
 			ObservedGeneration: cert.Generation,
 		})
-		if err := c.Status().Patch(ctx, cert, client.MergeFrom(orig)); err != nil {
+		if err := d.Status().Patch(ctx, cert, client.MergeFrom(orig)); err != nil {
 			return nil, fmt.Errorf("reissue Certificate %s: %w", cert.Name, err)
 		}
 	}
 	sort.Strings(stale)
 	return stale, nil
+}
+
+// secretVersion returns the resourceVersion of a Secret in the metadata
+// cache, "" when it has none.
+func secretVersion(ctx context.Context, secrets client.Reader, key types.NamespacedName) (string, error) {
+	meta := secretMetadata()
+	if err := secrets.Get(ctx, key, meta); apierrors.IsNotFound(err) {
+		return "", nil
+	} else if err != nil {
+		return "", err
+	}
+	return meta.ResourceVersion, nil
+}
+
+// byVersion remembers, per Secret, what the operator derived from its data
+// (and its SubCA's) at the versions the metadata cache showed, so the data
+// is read again only when a version changes. The version the cache shows
+// may be older than the data then read; the next version it shows is read
+// again. Entries are a few bytes per key pair Secret and are not pruned.
+type byVersion[T any] struct {
+	mu      sync.Mutex
+	entries map[types.NamespacedName]versioned[T]
+}
+
+type versioned[T any] struct {
+	version string
+	value   T
+}
+
+func newByVersion[T any]() *byVersion[T] {
+	return &byVersion[T]{entries: map[types.NamespacedName]versioned[T]{}}
+}
+
+// get returns what was derived from key at version, if anything was.
+func (b *byVersion[T]) get(key types.NamespacedName, version string) (T, bool) {
+	var zero T
+	if b == nil {
+		return zero, false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	e, ok := b.entries[key]
+	if !ok || e.version != version {
+		return zero, false
+	}
+	return e.value, true
+}
+
+func (b *byVersion[T]) put(key types.NamespacedName, version string, value T) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.entries[key] = versioned[T]{version: version, value: value}
 }
 
 // setCondition replaces the condition of the same type, or adds it.
@@ -93,9 +177,9 @@ func issuing(cert *cmapi.Certificate) bool {
 
 // firstCertificate returns the first certificate of a key pair Secret's
 // tls.crt, nil when the Secret or a parseable certificate is not there yet.
-func firstCertificate(ctx context.Context, c client.Reader, namespace, name string) (*x509.Certificate, error) {
+func firstCertificate(ctx context.Context, c client.Reader, key types.NamespacedName) (*x509.Certificate, error) {
 	s := &corev1.Secret{}
-	if err := c.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, s); apierrors.IsNotFound(err) {
+	if err := c.Get(ctx, key, s); apierrors.IsNotFound(err) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
@@ -113,8 +197,8 @@ func firstCertificate(ctx context.Context, c client.Reader, namespace, name stri
 
 // renewStaleLeavesInto renews stale leaves and counts them as written, so
 // they are not reported Ready before they are reissued.
-func renewStaleLeavesInto(ctx context.Context, c client.Client, apiReader client.Reader, owner render.Owner, portalName string, written writes) error {
-	stale, err := renewStaleLeaves(ctx, c, apiReader, owner, portalName)
+func (d deps) renewStaleLeavesInto(ctx context.Context, owner render.Owner, portalName string, written writes) error {
+	stale, err := d.renewStaleLeaves(ctx, owner, portalName)
 	for _, name := range stale {
 		written["Certificate/"+name] = true
 	}

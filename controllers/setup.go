@@ -6,6 +6,8 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	platformv1alpha1 "github.com/egov-vn/egov-operator/api/v1alpha1"
 )
 
 // deps are what every reconciler uses.
@@ -18,6 +20,13 @@ type deps struct {
 	Clock     clock.PassiveClock
 	// Secrets watches Secrets in the province namespaces alone.
 	Secrets *provinceSecrets
+	// GoodSignatures remembers the leaves found signed by their SubCA's
+	// current key, SigningCertificates the certificates document exchange
+	// nodes sign with, SecretDigests the digests of the users' Secrets: by
+	// the versions of the Secrets they were read at.
+	GoodSignatures      *byVersion[struct{}]
+	SigningCertificates *byVersion[*platformv1alpha1.SigningCertificateStatus]
+	SecretDigests       *byVersion[string]
 }
 
 // applier returns the Applier the reconcilers apply children with.
@@ -40,7 +49,9 @@ func Setup(mgr ctrl.Manager) error {
 // it rather than wait out a deadline.
 func setup(mgr ctrl.Manager, clk clock.PassiveClock) error {
 	d := deps{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Recorder: mgr.GetEventRecorder("egov-operator"), Clock: clk,
-		Secrets: newProvinceSecrets(mgr.GetConfig(), cache.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()}, mgr.GetAPIReader())}
+		Secrets:        newProvinceSecrets(mgr.GetConfig(), cache.Options{Scheme: mgr.GetScheme(), Mapper: mgr.GetRESTMapper()}, mgr.GetAPIReader()),
+		GoodSignatures: newByVersion[struct{}](), SigningCertificates: newByVersion[*platformv1alpha1.SigningCertificateStatus](),
+		SecretDigests: newByVersion[string]()}
 	if err := mgr.Add(d.Secrets); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap/zapcore"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -25,6 +26,8 @@ var (
 	// k8s is the tests' own client: it plays central ops, the provincial IT
 	// centre, and the controllers envtest lacks (kubelet, cert-manager).
 	k8s client.Client
+	// apiServer reads the API server's own metrics.
+	apiServer kubernetes.Interface
 	// operatorCache is what the operator's controllers read from.
 	operatorCache client.Reader
 	// operatorWrites counts every write request the operator's client makes.
@@ -114,6 +117,9 @@ func run(m *testing.M, cfg *rest.Config) int {
 	}
 	if err == nil {
 		k8s, err = client.New(cfg, client.Options{Scheme: testenv.Scheme()})
+	}
+	if err == nil {
+		apiServer, err = kubernetes.NewForConfig(cfg)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
