@@ -24,3 +24,19 @@ func TestWhatWasReadServesOnlyItsVersion(t *testing.T) {
 		t.Error("another namespace's Secret was served")
 	}
 }
+
+// A Secret the cache does not hold yet has no version: what is read from it
+// is never remembered, so the next reconcile reads it again.
+func TestAnUnknownVersionIsNeverRemembered(t *testing.T) {
+	memo := newByVersion[string]()
+	key := types.NamespacedName{Namespace: "egov-hanoi", Name: "leaf"}
+	for _, version := range []string{versionOf("", "7"), versionOf("7", "")} {
+		memo.put(key, version, "good")
+		if _, ok := memo.get(key, version); ok {
+			t.Errorf("version %q was remembered", version)
+		}
+	}
+	if got := versionOf("7", "9"); got != "7/9" {
+		t.Errorf("versionOf(7, 9) = %q", got)
+	}
+}

@@ -29,7 +29,7 @@ func (d deps) nodeSigningCertificate(ctx context.Context, node *platformv1alpha1
 		}
 		key := types.NamespacedName{Namespace: node.Namespace, Name: render.DocExchangeKeypairSecret(node)}
 		version, err := secretVersion(ctx, secrets, key)
-		if err != nil || version == "" {
+		if err != nil {
 			return nil, err
 		}
 		if status, ok := d.SigningCertificates.get(key, version); ok {

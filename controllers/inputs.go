@@ -152,11 +152,9 @@ func (d deps) secretKeys(ctx context.Context, namespace, name string, keys ...st
 	if err != nil {
 		return "", err
 	}
-	// The digest depends on the keys asked for as much as on the data. A
-	// Secret the cache does not hold yet is read, and not remembered.
-	cached := version != ""
-	version += "/" + strings.Join(keys, ",")
-	if digest, ok := d.SecretDigests.get(key, version); ok && cached {
+	// The digest depends on the keys asked for as much as on the data.
+	version = versionOf(version, strings.Join(keys, ","))
+	if digest, ok := d.SecretDigests.get(key, version); ok {
 		return digest, nil
 	}
 	s := &corev1.Secret{}
@@ -167,7 +165,7 @@ func (d deps) secretKeys(ctx context.Context, namespace, name string, keys ...st
 		return "", err
 	}
 	digest, err := inputs.SecretVersion(s, keys...)
-	if err == nil && cached {
+	if err == nil {
 		d.SecretDigests.put(key, version, digest)
 	}
 	return digest, err

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -42,7 +43,7 @@ func (d deps) renewStaleLeaves(ctx context.Context, owner render.Owner, portalNa
 	}
 	subCAKey := types.NamespacedName{Namespace: namespace, Name: render.KeypairSecret(render.SubCACertificateName(portalName))}
 	subCAVersion, err := secretVersion(ctx, secrets, subCAKey)
-	if err != nil || subCAVersion == "" {
+	if err != nil {
 		return nil, err
 	}
 	list := &cmapi.CertificateList{}
@@ -61,8 +62,8 @@ func (d deps) renewStaleLeaves(ctx context.Context, owner render.Owner, portalNa
 		if err != nil {
 			return nil, err
 		}
-		checked := leafVersion + "/" + subCAVersion
-		if _, good := d.GoodSignatures.get(leafKey, checked); leafVersion == "" || good {
+		checked := versionOf(leafVersion, subCAVersion)
+		if _, good := d.GoodSignatures.get(leafKey, checked); good {
 			continue
 		}
 		if subCA == nil {
@@ -116,7 +117,9 @@ func secretVersion(ctx context.Context, secrets client.Reader, key types.Namespa
 // (and its SubCA's) at the versions the metadata cache showed, so the data
 // is read again only when a version changes. The version the cache shows
 // may be older than the data then read; the next version it shows is read
-// again. Entries are a few bytes per key pair Secret and are not pruned.
+// again. A Secret the cache does not hold yet has no version (""): it is
+// read every time, never remembered. Entries are a few bytes per Secret and
+// are not pruned.
 type byVersion[T any] struct {
 	mu      sync.Mutex
 	entries map[types.NamespacedName]versioned[T]
@@ -127,6 +130,16 @@ type versioned[T any] struct {
 	value   T
 }
 
+// versionOf joins the versions a value derives from, "" when one is unknown.
+func versionOf(versions ...string) string {
+	for _, v := range versions {
+		if v == "" {
+			return ""
+		}
+	}
+	return strings.Join(versions, "/")
+}
+
 func newByVersion[T any]() *byVersion[T] {
 	return &byVersion[T]{entries: map[types.NamespacedName]versioned[T]{}}
 }
@@ -134,7 +147,7 @@ func newByVersion[T any]() *byVersion[T] {
 // get returns what was derived from key at version, if anything was.
 func (b *byVersion[T]) get(key types.NamespacedName, version string) (T, bool) {
 	var zero T
-	if b == nil {
+	if b == nil || version == "" {
 		return zero, false
 	}
 	b.mu.Lock()
@@ -147,7 +160,7 @@ func (b *byVersion[T]) get(key types.NamespacedName, version string) (T, bool) {
 }
 
 func (b *byVersion[T]) put(key types.NamespacedName, version string, value T) {
-	if b == nil {
+	if b == nil || version == "" {
 		return
 	}
 	b.mu.Lock()

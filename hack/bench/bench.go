@@ -553,6 +553,11 @@ func (b *bench) measureAfterConvergence(ctx context.Context, report *Report, sta
 	}
 	report.ReadyStart, report.Milestones, report.Shares = start, milestones, attribute(start, milestones)
 	report.Ready = max(milestones[len(milestones)-1].At.Sub(start), 0)
+	// The fleet's report on the NationalPlatform follows the stacks up to
+	// 5 s later: the last write of convergence, not one of the idle operator.
+	if err := wait.PollUntilContextTimeout(ctx, time.Second, time.Minute, true, b.fleetReported); err != nil {
+		return fmt.Errorf("the NationalPlatform does not report every province Ready: %w", err)
+	}
 
 	ours, err := b.operatorResources(desired)
 	if err != nil {
@@ -572,6 +577,16 @@ func (b *bench) measureAfterConvergence(ctx context.Context, report *Report, sta
 	step("rolling a new release to every province in one wave")
 	report.Change.Rollout, err = b.rollOut(ctx)
 	return err
+}
+
+// fleetReported reports whether the NationalPlatform counts every province Ready.
+func (b *bench) fleetReported(ctx context.Context) (bool, error) {
+	national := &platformv1alpha1.NationalPlatform{}
+	if err := b.admin.Get(ctx, client.ObjectKey{Name: platformv1alpha1.NationalPlatformName}, national); err != nil {
+		return false, err
+	}
+	fleet := national.Status.Provinces
+	return fleet != nil && int(fleet.Ready) == len(b.units), nil
 }
 
 // allReady reports whether every ProvincePortal, OneStopShop and DocExchangeNode is Ready.
