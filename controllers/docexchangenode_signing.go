@@ -23,12 +23,8 @@ func (d deps) nodeSigningCertificate(ctx context.Context, node *platformv1alpha1
 	ext := node.Spec.Signing.External
 	c := d.APIReader
 	if ext == nil {
-		secrets, err := d.Secrets.in(ctx, node.Namespace)
-		if err != nil {
-			return nil, err
-		}
 		key := types.NamespacedName{Namespace: node.Namespace, Name: render.DocExchangeKeypairSecret(node)}
-		version, err := secretVersion(ctx, secrets, key)
+		version, err := d.secretVersion(ctx, key)
 		if err != nil {
 			return nil, err
 		}

@@ -144,11 +144,7 @@ func allowedIssuers(trust platformv1alpha1.Trust) string {
 // Secret's version in the metadata cache changed.
 func (d deps) secretKeys(ctx context.Context, namespace, name string, keys ...string) (string, error) {
 	key := types.NamespacedName{Namespace: namespace, Name: name}
-	secrets, err := d.Secrets.in(ctx, namespace)
-	if err != nil {
-		return "", err
-	}
-	version, err := secretVersion(ctx, secrets, key)
+	version, err := d.secretVersion(ctx, key)
 	if err != nil {
 		return "", err
 	}

@@ -6,8 +6,6 @@ import (
 	"encoding/pem"
 	"fmt"
 	"sort"
-	"strings"
-	"sync"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
@@ -37,12 +35,8 @@ const reissuedReason = "SubCAReissued"
 // the operator's requests.
 func (d deps) renewStaleLeaves(ctx context.Context, owner render.Owner, portalName string) ([]string, error) {
 	namespace := owner.Object.GetNamespace()
-	secrets, err := d.Secrets.in(ctx, namespace)
-	if err != nil {
-		return nil, err
-	}
 	subCAKey := types.NamespacedName{Namespace: namespace, Name: render.KeypairSecret(render.SubCACertificateName(portalName))}
-	subCAVersion, err := secretVersion(ctx, secrets, subCAKey)
+	subCAVersion, err := d.secretVersion(ctx, subCAKey)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +52,7 @@ func (d deps) renewStaleLeaves(ctx context.Context, owner render.Owner, portalNa
 			continue
 		}
 		leafKey := types.NamespacedName{Namespace: namespace, Name: cert.Spec.SecretName}
-		leafVersion, err := secretVersion(ctx, secrets, leafKey)
+		leafVersion, err := d.secretVersion(ctx, leafKey)
 		if err != nil {
 			return nil, err
 		}
@@ -99,73 +93,6 @@ func (d deps) renewStaleLeaves(ctx context.Context, owner render.Owner, portalNa
 	}
 	sort.Strings(stale)
 	return stale, nil
-}
-
-// secretVersion returns the resourceVersion of a Secret in the metadata
-// cache, "" when it has none.
-func secretVersion(ctx context.Context, secrets client.Reader, key types.NamespacedName) (string, error) {
-	meta := secretMetadata()
-	if err := secrets.Get(ctx, key, meta); apierrors.IsNotFound(err) {
-		return "", nil
-	} else if err != nil {
-		return "", err
-	}
-	return meta.ResourceVersion, nil
-}
-
-// byVersion remembers, per Secret, what the operator derived from its data
-// (and its SubCA's) at the versions the metadata cache showed, so the data
-// is read again only when a version changes. The version the cache shows
-// may be older than the data then read; the next version it shows is read
-// again. A Secret the cache does not hold yet has no version (""): it is
-// read every time, never remembered. Entries are a few bytes per Secret and
-// are not pruned.
-type byVersion[T any] struct {
-	mu      sync.Mutex
-	entries map[types.NamespacedName]versioned[T]
-}
-
-type versioned[T any] struct {
-	version string
-	value   T
-}
-
-// versionOf joins the versions a value derives from, "" when one is unknown.
-func versionOf(versions ...string) string {
-	for _, v := range versions {
-		if v == "" {
-			return ""
-		}
-	}
-	return strings.Join(versions, "/")
-}
-
-func newByVersion[T any]() *byVersion[T] {
-	return &byVersion[T]{entries: map[types.NamespacedName]versioned[T]{}}
-}
-
-// get returns what was derived from key at version, if anything was.
-func (b *byVersion[T]) get(key types.NamespacedName, version string) (T, bool) {
-	var zero T
-	if b == nil || version == "" {
-		return zero, false
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	e, ok := b.entries[key]
-	if !ok || e.version != version {
-		return zero, false
-	}
-	return e.value, true
-}
-
-func (b *byVersion[T]) put(key types.NamespacedName, version string, value T) {
-	if b == nil || version == "" {
-		return
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.entries[key] = versioned[T]{version: version, value: value}
 }
 
 // setCondition replaces the condition of the same type, or adds it.

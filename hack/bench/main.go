@@ -100,7 +100,8 @@ func run(ctx context.Context, o options) error {
 		Floor: spreadOf(report.Floor).Median, Operator: spreadOf(report.Operator).Median, Cost: cost}}
 	// The report is written after every measure: a failure at a larger
 	// scale keeps what was measured before it.
-	if err := os.WriteFile(o.out, []byte(report.Markdown()), 0o644); err != nil {
+	write := func() error { return os.WriteFile(o.out, []byte(report.Markdown()), 0o644) }
+	if err := write(); err != nil {
 		return err
 	}
 	b.keepFleet = true
@@ -122,7 +123,7 @@ func run(ctx context.Context, o options) error {
 			return fmt.Errorf("operator at %d environments: %w", n, err)
 		}
 		report.Scale = append(report.Scale, row)
-		if err := os.WriteFile(o.out, []byte(report.Markdown()), 0o644); err != nil {
+		if err := write(); err != nil {
 			return err
 		}
 	}
